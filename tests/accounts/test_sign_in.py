@@ -8,7 +8,6 @@ from django.contrib.auth.hashers import identify_hasher
 from django.core import mail
 from django.test import Client
 
-from sharedpurpose.accounts.models import User
 from sharedpurpose.accounts.roles import SiteRole, user_is_programme_staff, user_role_grant
 from tests.factories import PASSWORD, UserFactory
 

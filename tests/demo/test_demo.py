@@ -19,9 +19,7 @@ MODELS = [User, Programme, Round, Team, TeamMembership, Measure, DataPoint]
 
 
 def _snapshot() -> str:
-    return "".join(
-        serializers.serialize("json", m._default_manager.order_by("pk")) for m in MODELS
-    )
+    return "".join(serializers.serialize("json", m._default_manager.order_by("pk")) for m in MODELS)
 
 
 def test_demo_prints_a_sign_in_for_each_role() -> None:

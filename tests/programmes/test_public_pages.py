@@ -10,7 +10,9 @@ pytestmark = pytest.mark.django_db
 
 
 def test_round_page_shows_aims_and_published_teams(client: Client) -> None:
-    round_ = RoundFactory.create(name="Shared Purpose", aims=["raise awareness"], body="**Bold** text")
+    round_ = RoundFactory.create(
+        name="Shared Purpose", aims=["raise awareness"], body="**Bold** text"
+    )
     TeamFactory.create(round=round_, name="Published team")
     TeamFactory.create(round=round_, name="Hidden team", is_published=False)
 
