@@ -3,4 +3,36 @@
 A framework-free numeric core: it imports numpy and the standard library only,
 never Django, so that the web application, reports, the CLI and benchmarks all
 share one implementation of the charts.
+
+XmR (individuals) charts follow NHS England's "Making Data Count" rules exactly
+as the R package NHSRplotthedots computes them:
+
+>>> from sharedpurpose.spc import xmr
+>>> r = xmr(range(1, 13), [5.0, 6, 5, 7, 6, 5, 6, 7, 5, 6, 5, 15], target=4)
+>>> str(r.point_type[-1]), r.variation_icon, r.assurance_icon
+('special_cause_improvement', 'improvement_high', 'inconsistent')
 """
+
+from .batch import SHORT_PERIOD_WARNING, xmr, xmr_batch
+from .grouping import SeriesOptions, SpcInputError
+from .icons import ASSURANCE_ICONS, VARIATION_ICONS
+from .results import BatchResult, ChartResult
+from .rules import POINT_TYPES, RULE_NAMES
+from .xmr import MR_LIMIT_FACTOR, MR_SCREEN_FACTOR, TWO_SIGMA_FACTOR
+
+__all__ = [
+    "ASSURANCE_ICONS",
+    "MR_LIMIT_FACTOR",
+    "MR_SCREEN_FACTOR",
+    "POINT_TYPES",
+    "RULE_NAMES",
+    "SHORT_PERIOD_WARNING",
+    "TWO_SIGMA_FACTOR",
+    "VARIATION_ICONS",
+    "BatchResult",
+    "ChartResult",
+    "SeriesOptions",
+    "SpcInputError",
+    "xmr",
+    "xmr_batch",
+]
