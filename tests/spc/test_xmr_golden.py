@@ -6,9 +6,7 @@ differences are allowed: rows with a missing y have empty mean and limits
 here (the reference repeats the period's figures), and a flat baseline has
 limits at its mean here (the reference gives NA, so it flags nothing later in
 the period while any departure from a perfectly flat baseline is astronomical
-here). Options naming a series absent from the input are an error for the CLI
-(the reference ignores them): such a case must exit 2, and is then compared
-with those options rows left out.
+here).
 """
 
 from __future__ import annotations
@@ -52,16 +50,7 @@ def test_xmr_golden(case: Path, tmp_path: Path, capsys: pytest.CaptureFixture[st
     out, summary = tmp_path / "out.csv", tmp_path / "summary.csv"
     argv = [str(case / "input.csv"), "--output", str(out), "--summary", str(summary)]
     if (case / "options.csv").exists():
-        known = {r["series"] for r in read(case / "input.csv")}
-        rows = (case / "options.csv").read_text().splitlines()
-        kept = [rows[0]] + [r for r in rows[1:] if r.split(",", 1)[0] in known]
-        if len(kept) < len(rows):
-            assert main([*argv, "--options", str(case / "options.csv")]) == 2
-            assert not out.exists() and not summary.exists()
-            (tmp_path / "options.csv").write_text("\n".join(kept) + "\n")
-            argv += ["--options", str(tmp_path / "options.csv")]
-        else:
-            argv += ["--options", str(case / "options.csv")]
+        argv += ["--options", str(case / "options.csv")]
     assert main(argv) == 0
     stderr = capsys.readouterr().err
     skip = errored_series(case)

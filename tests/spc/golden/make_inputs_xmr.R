@@ -79,7 +79,7 @@ write_case(
 )
 
 # the package's documented example: breaches, improvement = decrease
-ex_orgs <- c("RAS", "RJZ", "RR1", "RJC", "RQ1")
+ex_orgs <- c("RAS", "RJZ", "RR1", "RJC")
 ex <- ae[ae$org_code %in% ex_orgs, ]
 write_case(
   "xmr_nhsr_example_breaches",
