@@ -48,7 +48,11 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
-assets: node_modules/.installed
+# The stylesheet: NHS.UK frontend without its CDN web font, plus the platform's own rules.
+build/static/sharedpurpose/sharedpurpose.css: node_modules/.installed $(wildcard src/sharedpurpose/core/scss/*.scss)
+	npm run -s build
+
+assets: build/static/sharedpurpose/sharedpurpose.css
 
 chromium: ## Debian's Chromium drives the browser tests (never a downloaded browser)
 	@command -v chromium >/dev/null || { \
@@ -81,4 +85,4 @@ bench: install ## SPC benchmark against the Python peers (see bench/README.md)
 	$(VENV)/bin/python bench/spc_xmr.py
 
 clean:
-	rm -rf $(VENV) node_modules var
+	rm -rf $(VENV) node_modules build var

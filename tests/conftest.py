@@ -11,7 +11,9 @@ IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.Immed
 
 @pytest.fixture(autouse=True)
 def _isolated_services(settings: Any) -> Iterator[None]:
-    """Each test gets its own cache (rate limits) and runs background tasks at once."""
+    """Each test gets its own cache (rate limits), runs background tasks at once, and hashes
+    passwords quickly (Argon2 is checked on its own in tests/accounts)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     settings.TASKS = IMMEDIATE_TASKS
     cache.clear()

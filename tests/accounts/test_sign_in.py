@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from allauth.account.models import EmailAddress
@@ -9,6 +10,7 @@ from django.core import mail
 from django.test import Client
 
 from sharedpurpose.accounts.roles import SiteRole, user_is_programme_staff, user_role_grant
+from sharedpurpose.config import settings as configured_settings
 from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -23,7 +25,8 @@ def test_people_sign_in_with_their_email_address(client: Client) -> None:
     assert client.session["_auth_user_id"] == str(user.pk)
 
 
-def test_passwords_are_hashed_with_argon2() -> None:
+def test_passwords_are_hashed_with_argon2(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = configured_settings.PASSWORD_HASHERS
     user = UserFactory.create()
 
     assert identify_hasher(user.password).algorithm == "argon2"

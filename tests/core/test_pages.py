@@ -36,13 +36,14 @@ def test_unknown_page_is_a_friendly_404(client: Client) -> None:
 
 
 @pytest.mark.django_db
-def test_nhsuk_frontend_icons_are_served_where_its_css_asks_for_them(client: Client) -> None:
-    response = client.get("/static/nhsuk/nhsuk-frontend.min.css")
+def test_the_stylesheet_loads_nothing_remote_and_its_icons_are_served(client: Client) -> None:
+    response = client.get("/static/sharedpurpose/sharedpurpose.css")
     css = b"".join(response.streaming_content)  # type: ignore[attr-defined]
-    assert b"url(/assets/images/nhsuk-icon-cross.svg)" in css
 
-    icon = client.get("/assets/images/nhsuk-icon-cross.svg")
-    assert icon.status_code == 200
+    assert b'url("/assets/images/nhsuk-icon-cross.svg")' in css
+    assert b"https://" not in css
+    assert b"font-family:arial" in css
+    assert client.get("/assets/images/nhsuk-icon-cross.svg").status_code == 200
 
 
 @pytest.mark.django_db

@@ -49,3 +49,23 @@ def test_public_team_page_offers_the_workspace_only_to_members(client: Client) -
     assert "Open the team workspace" not in client.get(path).content.decode()
     client.force_login(membership.user)
     assert "Open the team workspace" in client.get(path).content.decode()
+
+
+def test_workspace_draws_each_measure_as_an_accessible_xmr_chart(client: Client) -> None:
+    membership = MembershipFactory.create()
+    measure = MeasureFactory.create(
+        team=membership.team, name="Did-not-attend rate", improvement_direction="decrease"
+    )
+    values = [9.0, 8.5, 9.2, 8.8, 9.1, 8.9, 9.0, 8.7, 9.3, 8.6, 9.0, 4.0]
+    DataPoint.objects.bulk_create(
+        DataPoint(measure=measure, period=f"2024-{month:02d}-01", value=value)
+        for month, value in enumerate(values, start=1)
+    )
+    client.force_login(membership.user)
+
+    html = client.get(f"/teams/{membership.team.slug}/workspace/").content.decode()
+
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in html
+    assert f'aria-labelledby="measure-{measure.pk}-chart-title' in html
+    assert "special_cause_improvement" in html or "special cause improvement" in html.lower()
+    assert "<table" in html and "Did-not-attend rate: chart data" in html

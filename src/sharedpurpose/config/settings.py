@@ -17,6 +17,8 @@ VAR_DIR = Path(env.str("SHAREDPURPOSE_VAR_DIR", default=str(Path.cwd() / "var"))
 NODE_MODULES_DIR = Path(
     env.str("SHAREDPURPOSE_NODE_MODULES", default=str(Path.cwd() / "node_modules"))
 ).resolve()
+# Stylesheets compiled from src/sharedpurpose/core/scss by `npm run build` (see Makefile).
+BUILD_DIR = Path(env.str("SHAREDPURPOSE_BUILD_DIR", default=str(Path.cwd() / "build"))).resolve()
 NHSUK_FRONTEND_DIR = NODE_MODULES_DIR / "nhsuk-frontend" / "dist" / "nhsuk"
 HTMX_DIR = NODE_MODULES_DIR / "htmx.org" / "dist"
 
@@ -188,7 +190,11 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = None  # served from the finders; no collectstatic step
-STATICFILES_DIRS = [("nhsuk", NHSUK_FRONTEND_DIR), ("htmx", HTMX_DIR)]
+STATICFILES_DIRS = [
+    ("nhsuk", NHSUK_FRONTEND_DIR),
+    ("htmx", HTMX_DIR),
+    BUILD_DIR / "static",
+]
 # Static files are served from their sources by WhiteNoise, so no collectstatic step exists
 # that an install could forget.
 WHITENOISE_USE_FINDERS = True

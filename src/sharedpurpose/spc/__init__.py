@@ -13,11 +13,14 @@ as the R package NHSRplotthedots computes them:
 ('special_cause_improvement', 'improvement_high', 'inconsistent')
 """
 
+from .attribute import c_chart, chart_batch, g_chart, p_chart, u_chart
 from .batch import SHORT_PERIOD_WARNING, xmr, xmr_batch
 from .grouping import SeriesOptions, SpcInputError
 from .icons import ASSURANCE_ICONS, VARIATION_ICONS
 from .results import BatchResult, ChartResult
 from .rules import POINT_TYPES, RULE_NAMES
+from .runs import run_chart
+from .svg import describe, render_chart, render_data_table
 from .xmr import MR_LIMIT_FACTOR, MR_SCREEN_FACTOR, TWO_SIGMA_FACTOR
 
 __all__ = [
@@ -33,6 +36,15 @@ __all__ = [
     "ChartResult",
     "SeriesOptions",
     "SpcInputError",
+    "c_chart",
+    "chart_batch",
+    "describe",
+    "g_chart",
+    "p_chart",
+    "render_chart",
+    "render_data_table",
+    "run_chart",
+    "u_chart",
     "xmr",
     "xmr_batch",
 ]
