@@ -1,16 +1,15 @@
-"""Reads of team data. Every team-owned read goes through :func:`teams_visible_to`."""
+"""Reads of team data. Workspace reads get their team through ``access.team_get_for``."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
 from django.db.models import Prefetch, QuerySet
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from sharedpurpose.accounts.roles import user_is_programme_staff
 from sharedpurpose.programmes.models import PUBLIC_ROUND_STATES
 
+from .access import team_get_for
 from .models import DataPoint, Measure, Team, TeamMembership, TeamOrganisation
 
 if TYPE_CHECKING:
@@ -45,21 +44,10 @@ def team_public_get(*, slug: str) -> Team:
     return get_object_or_404(teams_public(), slug=slug)
 
 
-def teams_visible_to(user: User | AnonymousUser) -> QuerySet[Team]:
-    """Teams whose workspace ``user`` may open: programme staff see all, members their own."""
-    if not user.is_authenticated or not user.is_active:
-        return Team.objects.none()
-    if user_is_programme_staff(user):
-        return Team.objects.all()
-    return Team.objects.filter(memberships__user=user).distinct()
-
-
 def team_workspace_get(*, user: User | AnonymousUser, slug: str) -> Team:
     """A team's workspace, or 404 for people outside it (not 403: existence stays private)."""
-    try:
-        return teams_visible_to(user).select_related("round", "round__programme").get(slug=slug)
-    except Team.DoesNotExist:
-        raise Http404("No such team") from None
+    team, _ = team_get_for(user, slug)
+    return team
 
 
 def team_members(team: Team) -> QuerySet[TeamMembership]:

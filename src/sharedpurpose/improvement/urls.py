@@ -1,11 +1,7 @@
-from django.urls import path
-
-from . import views
+from django.urls import include, path
 
 app_name = "improvement"
 
 urlpatterns = [
-    path("", views.my_teams, name="my_teams"),
-    path("<slug:team_slug>/", views.team_detail, name="team"),
-    path("<slug:team_slug>/workspace/", views.team_workspace, name="workspace"),
+    path("", include("sharedpurpose.improvement.routes.team")),
 ]

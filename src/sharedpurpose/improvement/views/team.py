@@ -5,14 +5,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from . import selectors
-from .presenters import MeasurePresenter
+from .. import selectors
+from ..access import teams_visible_to
+from ..presenters import MeasurePresenter
 
 
 @require_safe
 def team_detail(request: HttpRequest, team_slug: str) -> HttpResponse:
     team = selectors.team_public_get(slug=team_slug)
-    can_open_workspace = selectors.teams_visible_to(request.user).filter(pk=team.pk).exists()
+    can_open_workspace = teams_visible_to(request.user).filter(pk=team.pk).exists()
     return render(
         request,
         "improvement/team_detail.html",
@@ -24,7 +25,7 @@ def team_detail(request: HttpRequest, team_slug: str) -> HttpResponse:
 @require_safe
 def my_teams(request: HttpRequest) -> HttpResponse:
     return render(
-        request, "improvement/my_teams.html", {"teams": selectors.teams_visible_to(request.user)}
+        request, "improvement/my_teams.html", {"teams": teams_visible_to(request.user)}
     )
 
 

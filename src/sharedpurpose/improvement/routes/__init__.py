@@ -1,0 +1,1 @@
+"""URL patterns of the team workspace, one module per area; ``improvement.urls`` joins them."""

@@ -1,0 +1,1 @@
+"""Changes to team data, one module per area. Each change is audited."""
