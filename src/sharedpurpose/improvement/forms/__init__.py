@@ -1,0 +1,1 @@
+"""Forms of the team workspace, one module per area."""
