@@ -72,6 +72,7 @@ apt-npm:
 
 lint: install-dev
 	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
 	$(VENV)/bin/lint-imports
 
 typecheck: install-dev

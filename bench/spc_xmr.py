@@ -108,25 +108,46 @@ def write_inputs(d: dict[str, Any], folder: Path) -> tuple[Path, Path]:
     inp = folder / "input.csv"
     inp.write_text("\n".join(lines) + "\n")
     opt = folder / "options.csv"
-    opt.write_text("series,improvement_direction,target\n" + "".join(
-        f"{s},{dr},{t!r}\n" for s, dr, t in
-        zip(d["ids"].tolist(), d["direction"].tolist(), d["target"].tolist(), strict=True)))
+    opt.write_text(
+        "series,improvement_direction,target\n"
+        + "".join(
+            f"{s},{dr},{t!r}\n"
+            for s, dr, t in zip(
+                d["ids"].tolist(), d["direction"].tolist(), d["target"].tolist(), strict=True
+            )
+        )
+    )
     return inp, opt
 
 
 def bench_cli(d: dict[str, Any], folder: Path) -> Row:
     inp, opt = write_inputs(d, folder)
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    cmd = [sys.executable, "-m", "sharedpurpose.spc", str(inp), "--options", str(opt),
-           "--output", str(folder / "out.csv"), "--summary", str(folder / "summary.csv")]
+    cmd = [
+        sys.executable,
+        "-m",
+        "sharedpurpose.spc",
+        str(inp),
+        "--options",
+        str(opt),
+        "--output",
+        str(folder / "out.csv"),
+        "--summary",
+        str(folder / "summary.csv"),
+    ]
     best = float("inf")
     for _ in range(3):
         t = time.perf_counter()
         subprocess.run(cmd, env=env, check=True, stderr=subprocess.DEVNULL)
         best = min(best, time.perf_counter() - t)
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return Row("sharedpurpose spc CLI (CSV in/out)", d["y"].shape[0], best, peak,
-               "subprocess; peak = max RSS of a child")
+    return Row(
+        "sharedpurpose spc CLI (CSV in/out)",
+        d["y"].shape[0],
+        best,
+        peak,
+        "subprocess; peak = max RSS of a child",
+    )
 
 
 def bench_qikit(d: dict[str, Any], sample: int) -> Row | str:
@@ -143,8 +164,13 @@ def bench_qikit(d: dict[str, Any], sample: int) -> Row | str:
     run_small = ys[:5]
     for row in run_small:
         qic(x=d["x"], y=row, chart="i")
-    return Row("clinical-qikit qic(chart='i')", sample, time_best(run, 1), peak_of(run),
-               f"{sample} series timed, extrapolated")
+    return Row(
+        "clinical-qikit qic(chart='i')",
+        sample,
+        time_best(run, 1),
+        peak_of(run),
+        f"{sample} series timed, extrapolated",
+    )
 
 
 def bench_abspc(d: dict[str, Any], sample: int) -> Row | str:
@@ -161,11 +187,17 @@ def bench_abspc(d: dict[str, Any], sample: int) -> Row | str:
             res = abspc.calculate_control_limits(df, "XmR")
             res = abspc.detect_special_causes(res)
             abspc.determine_variation_type(res, improvement_direction=direction)
-            abspc.determine_assurance_type(res, float(d["target"][i]),
-                                           improvement_direction=direction)
+            abspc.determine_assurance_type(
+                res, float(d["target"][i]), improvement_direction=direction
+            )
 
-    return Row("abspc (limits, rules, icons)", sample, time_best(run, 1), peak_of(run),
-               f"{sample} series timed, extrapolated")
+    return Row(
+        "abspc (limits, rules, icons)",
+        sample,
+        time_best(run, 1),
+        peak_of(run),
+        f"{sample} series timed, extrapolated",
+    )
 
 
 R_SCRIPT = r"""
@@ -197,13 +229,23 @@ def bench_r(d: dict[str, Any], base: Path, sample: int) -> Row | str:
     script = folder / "bench.R"
     script.write_text(R_SCRIPT)
     try:
-        res = subprocess.run([rscript, str(script), str(inp)], capture_output=True, text=True,
-                             timeout=900, check=True)
+        res = subprocess.run(
+            [rscript, str(script), str(inp)],
+            capture_output=True,
+            text=True,
+            timeout=900,
+            check=True,
+        )
         seconds = float(res.stdout.split()[-1])
     except (subprocess.SubprocessError, ValueError, IndexError) as exc:
         return f"NHSRplotthedots (R): failed ({exc}): skipped"
-    return Row("NHSRplotthedots ptd_spc (R)", sample, seconds, None,
-               f"{sample} series in one faceted call, timed inside R, extrapolated")
+    return Row(
+        "NHSRplotthedots ptd_spc (R)",
+        sample,
+        seconds,
+        None,
+        f"{sample} series in one faceted call, timed inside R, extrapolated",
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -236,26 +278,34 @@ def main(argv: list[str] | None = None) -> int:
     peer_rows = [r for r in rows if not r.name.startswith("sharedpurpose")]
     fastest = min((r.full(a.series) for r in peer_rows), default=None)
 
-    print(f"XmR, all rules and icons: {a.series:,} series x {a.points} points "
-          f"= {n_points:,} points (seed {SEED})\n")
-    head = (f"{'implementation':38} {'series timed':>12} {'time 10k (s)':>13} "
-            f"{'per point':>11} {'peak MB':>8} {'vs fastest peer':>16}")
+    print(
+        f"XmR, all rules and icons: {a.series:,} series x {a.points} points "
+        f"= {n_points:,} points (seed {SEED})\n"
+    )
+    head = (
+        f"{'implementation':38} {'series timed':>12} {'time 10k (s)':>13} "
+        f"{'per point':>11} {'peak MB':>8} {'vs fastest peer':>16}"
+    )
     print(head)
     print("-" * len(head))
     for r in rows:
         full = r.full(a.series)
         ratio = f"{fastest / full:,.1f}x" if fastest else "n/a"
         mb = "n/a" if r.peak_mb is None else f"{r.peak_mb:,.1f}"
-        print(f"{r.name:38} {r.series_timed:>12,} {full:>13.3f} "
-              f"{full / n_points * 1e6:>8.3f} us {mb:>8} {ratio:>16}")
+        print(
+            f"{r.name:38} {r.series_timed:>12,} {full:>13.3f} "
+            f"{full / n_points * 1e6:>8.3f} us {mb:>8} {ratio:>16}"
+        )
     print()
     for r in rows:
         if r.note:
             print(f"* {r.name}: {r.note}")
     for m in messages:
         print(f"* {m}")
-    print("* times are the best of several runs (1 run for sampled peers); "
-          "peak MB is traced Python allocations unless noted")
+    print(
+        "* times are the best of several runs (1 run for sampled peers); "
+        "peak MB is traced Python allocations unless noted"
+    )
     return 0
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -51,7 +53,7 @@ def test_the_inventory_finds_private_pages() -> None:
 def test_private_pages_send_anonymous_visitors_to_sign_in(
     client: Client, route: str, name: str
 ) -> None:
-    path = "/" + route.replace("<slug:team_slug>", "any-team")
+    path = "/" + re.sub(r"<(?:slug|str):\w+>", "any", re.sub(r"<int:\w+>", "1", route))
 
     response = client.get(path)
 

@@ -1,21 +1,46 @@
 from __future__ import annotations
 
+import time
 from io import StringIO
 
 import pytest
 from django.core import serializers
 from django.core.management import call_command
+from django.db.models import Model
 from django.test import Client
 
+from sharedpurpose import spc
 from sharedpurpose.accounts.models import User
 from sharedpurpose.accounts.roles import user_is_assessor, user_is_programme_staff
 from sharedpurpose.demo.content import DEMO_PASSWORD
-from sharedpurpose.improvement.models import DataPoint, Measure, Side, Team, TeamMembership
+from sharedpurpose.improvement.models import (
+    DataPoint,
+    DriverNode,
+    Goal,
+    Measure,
+    PdsaCycle,
+    Side,
+    Team,
+    TeamMembership,
+)
 from sharedpurpose.programmes.models import Programme, Round, RoundState
 
 pytestmark = pytest.mark.django_db
 
-MODELS = [User, Programme, Round, Team, TeamMembership, Measure, DataPoint]
+MODELS: list[type[Model]] = [
+    User,
+    Programme,
+    Round,
+    Team,
+    TeamMembership,
+    Goal,
+    DriverNode,
+    Measure,
+    DataPoint,
+    PdsaCycle,
+    PdsaCycle.measures.through,
+]
+BASELINE_POINTS = 12  # limits fixed on the first year, before any change idea started
 
 
 def _snapshot() -> str:
@@ -100,3 +125,105 @@ def test_demo_team_member_reaches_their_workspace(client: Client) -> None:
 
     assert response.status_code == 200
     assert "Time to hire" in response.content.decode()
+
+
+def test_every_team_has_goals_a_driver_diagram_measures_and_pdsa_cycles() -> None:
+    call_command("demo", stdout=StringIO())
+
+    for team in Team.objects.filter(round__slug="shared-purpose"):
+        goals = list(team.goals.all())
+        assert 1 <= len(goals) <= 2, team.name
+        for goal in goals:
+            assert goal.aim_what and goal.aim_how_much and goal.aim_by_when
+            assert goal.corporate_owner_id and goal.clinical_owner_id
+            kinds = [n.kind for n in goal.nodes.all()]
+            assert kinds.count(DriverNode.Kind.PRIMARY) == 2, team.name
+            assert 2 <= kinds.count(DriverNode.Kind.SECONDARY) <= 4, team.name
+            ideas = goal.nodes.filter(kind=DriverNode.Kind.CHANGE_IDEA)
+            assert 2 <= ideas.count() <= 4, team.name
+            for idea in ideas:
+                assert idea.started_on and idea.parent and idea.parent.kind == "secondary"
+            assert {n.side for n in goal.nodes.all()} == {Side.CORPORATE, Side.CLINICAL}
+        measures = list(team.measures.all())
+        assert {m.side for m in measures} == {Side.CORPORATE, Side.CLINICAL}, team.name
+        assert all(m.goal in goals and m.data_owner for m in measures)
+        assert any(m.driver_node and m.driver_node.kind == "change_idea" for m in measures)
+        for measure in measures:
+            assert measure.points.count() >= 24, measure.name
+            if "Open Government Licence" not in measure.source_note:
+                assert measure.source_note == "Illustrative figures made for the demo"
+        cycles = PdsaCycle.objects.filter(change_idea__goal__team=team)
+        assert 2 <= cycles.count() <= 3, team.name
+        assert cycles.filter(previous__isnull=False).exists(), team.name  # a ramp
+        for cycle in cycles:
+            assert cycle.plan_question and cycle.do_notes and cycle.study_notes
+            assert cycle.act_decision and cycle.measures.exists()
+    measure_kinds = set(Measure.objects.values_list("kind", flat=True))
+    assert measure_kinds == {"outcome", "process", "balancing"}
+
+
+def test_a_p_chart_uses_the_real_ae_breaches_and_attendances() -> None:
+    call_command("demo", stdout=StringIO())
+
+    measure = Measure.objects.get(
+        team__slug="westbrook-workforce-intelligence", name="Four-hour A&E breaches"
+    )
+    points = list(measure.points.order_by("period"))
+    assert measure.chart_type == "p" and len(points) == 36
+    # RBN, April 2016, from ae_type1_sample.csv.
+    first = points[0]
+    assert first.denominator and first.value is not None
+    assert 0 < first.value < first.denominator
+    chart = spc.p_chart(
+        [float(p.value or 0) for p in points],
+        [float(p.denominator or 0) for p in points],
+        laney=True,
+    )
+    assert 0.05 < float(chart.centre[0]) < 0.3
+
+
+def test_time_to_hire_shows_special_cause_improvement_after_its_change_idea() -> None:
+    call_command("demo", stdout=StringIO())
+    measure = Measure.objects.select_related("driver_node").get(
+        team__slug="northmoor-value-based-interviewing", name="Time to hire"
+    )
+    started = measure.driver_node.started_on if measure.driver_node else None
+    assert started is not None
+    points = list(measure.points.order_by("period"))
+
+    chart = spc.xmr(
+        [p.period.isoformat() for p in points],
+        [float("nan") if p.value is None else p.value for p in points],
+        improvement_direction=measure.improvement_direction,
+        fix_after_n_points=BASELINE_POINTS,
+    )
+
+    flagged = [
+        p.period for p, kind in zip(points, chart.point_type, strict=True) if kind != "common_cause"
+    ]
+    assert flagged, "no special cause at all"
+    assert min(flagged) >= started  # nothing before the change idea began
+    after = [kind for p, kind in zip(points, chart.point_type, strict=True) if p.period >= started]
+    assert after.count("special_cause_improvement") >= 6
+    assert "special_cause_concern" not in chart.point_type
+    assert chart.variation_icon == "improvement_low"
+
+
+def test_the_demo_team_member_leads_team_one_and_the_assessor_is_in_no_team() -> None:
+    call_command("demo", stdout=StringIO())
+
+    membership = TeamMembership.objects.get(user__email="team@demo.example.org")
+    assert membership.team.slug == "northmoor-value-based-interviewing"
+    assert membership.role == TeamMembership.Role.LEAD
+    assert not TeamMembership.objects.filter(user__email="assessor@demo.example.org").exists()
+
+
+def test_the_demo_loads_quickly() -> None:
+    started = time.perf_counter()
+    call_command("demo", stdout=StringIO())
+    first = time.perf_counter() - started
+    started = time.perf_counter()
+    call_command("demo", stdout=StringIO())
+    second = time.perf_counter() - started
+
+    assert first < 5 and second < 5, (first, second)

@@ -51,7 +51,7 @@ def test_public_team_page_offers_the_workspace_only_to_members(client: Client) -
     assert "Open the team workspace" in client.get(path).content.decode()
 
 
-def test_workspace_draws_each_measure_as_an_accessible_xmr_chart(client: Client) -> None:
+def test_each_measure_page_draws_an_accessible_xmr_chart(client: Client) -> None:
     membership = MembershipFactory.create()
     measure = MeasureFactory.create(
         team=membership.team, name="Did-not-attend rate", improvement_direction="decrease"
@@ -63,7 +63,10 @@ def test_workspace_draws_each_measure_as_an_accessible_xmr_chart(client: Client)
     )
     client.force_login(membership.user)
 
-    html = client.get(f"/teams/{membership.team.slug}/workspace/").content.decode()
+    dashboard = client.get(f"/teams/{membership.team.slug}/workspace/").content.decode()
+    page = f"/teams/{membership.team.slug}/measures/{measure.pk}/"
+    assert f'href="{page}"' in dashboard
+    html = client.get(page).content.decode()
 
     assert '<svg xmlns="http://www.w3.org/2000/svg"' in html
     assert f'aria-labelledby="measure-{measure.pk}-chart-title' in html

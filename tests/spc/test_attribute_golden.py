@@ -21,9 +21,11 @@ import pytest
 from sharedpurpose.spc.attribute import CHARTS, chart_detail
 
 GOLDEN = Path(__file__).parent / "golden"
-CASES = sorted(
-    p for p in GOLDEN.glob("*_*") if p.is_dir() and p.name.split("_", 1)[0] in CHARTS
-) if GOLDEN.is_dir() else []
+CASES = (
+    sorted(p for p in GOLDEN.glob("*_*") if p.is_dir() and p.name.split("_", 1)[0] in CHARTS)
+    if GOLDEN.is_dir()
+    else []
+)
 RTOL = 1e-9
 
 
@@ -141,8 +143,12 @@ def test_matches_qicharts2(case: Path) -> None:
         want = [r for r in expected if r["series"] == sid]
         assert len(want) == res.n_points, f"{sid}: point count"
         for i, w in enumerate(want):
-            for col, arr in (("value", res.value), ("centre", res.centre),
-                             ("lpl", res.lpl), ("upl", res.upl)):
+            for col, arr in (
+                ("value", res.value),
+                ("centre", res.centre),
+                ("lpl", res.lpl),
+                ("upl", res.upl),
+            ):
                 if col in w and not _close(float(arr[i]), _num(w[col])):
                     problems.append(f"{sid} x={w['x']} {col}: {arr[i]!r} != {w[col]}")
             if "sigma_signal" in w and bool(detail.sigma_signal[i]) != _bool(w["sigma_signal"]):

@@ -11,8 +11,7 @@ from hypothesis import strategies as st
 
 from sharedpurpose.spc import BatchResult, SeriesOptions, SpcInputError, xmr, xmr_batch
 
-SETTINGS = settings(max_examples=60, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # small integers and halves make ties, points on the mean and flat runs common
 values = st.one_of(
@@ -50,8 +49,9 @@ def batches(draw: st.DrawFn) -> tuple[list[str], list[int], list[float], list[st
         sid += [f"s{i}"] * n
         xs += list(range(n))
         ys += draw(st.lists(values, min_size=n, max_size=n))
-    dirs = draw(st.lists(st.sampled_from(["increase", "decrease", "neutral"]),
-                         min_size=k, max_size=k))
+    dirs = draw(
+        st.lists(st.sampled_from(["increase", "decrease", "neutral"]), min_size=k, max_size=k)
+    )
     return sid, xs, ys, dirs
 
 
@@ -69,13 +69,17 @@ def _assert_same(a: BatchResult, b: BatchResult) -> None:
 @given(batches(), st.randoms(use_true_random=False))
 def test_point_and_series_order_change_nothing(b: tuple, rnd: object) -> None:  # type: ignore[type-arg]
     sid, xs, ys, dirs = b
-    opts = SeriesOptions(series=[f"s{i}" for i in range(len(dirs))], improvement_direction=dirs,
-                         target=[0.0] * len(dirs))
+    opts = SeriesOptions(
+        series=[f"s{i}" for i in range(len(dirs))],
+        improvement_direction=dirs,
+        target=[0.0] * len(dirs),
+    )
     ref = xmr_batch(sid, xs, ys, options=opts)
     perm = list(range(len(sid)))
     rnd.shuffle(perm)  # type: ignore[attr-defined]
-    shuffled = xmr_batch([sid[i] for i in perm], [xs[i] for i in perm], [ys[i] for i in perm],
-                         options=opts)
+    shuffled = xmr_batch(
+        [sid[i] for i in perm], [xs[i] for i in perm], [ys[i] for i in perm], options=opts
+    )
     _assert_same(ref, shuffled)
 
 
@@ -84,8 +88,12 @@ def test_point_and_series_order_change_nothing(b: tuple, rnd: object) -> None:  
 def test_batch_equals_one_by_one(b: tuple) -> None:  # type: ignore[type-arg]
     sid, xs, ys, dirs = b
     ids = [f"s{i}" for i in range(len(dirs))]
-    res = xmr_batch(sid, xs, ys, options=SeriesOptions(series=ids, improvement_direction=dirs,
-                                                       target=[1.0] * len(ids)))
+    res = xmr_batch(
+        sid,
+        xs,
+        ys,
+        options=SeriesOptions(series=ids, improvement_direction=dirs, target=[1.0] * len(ids)),
+    )
     sid_a = np.array(sid)
     for i, s in enumerate(ids):
         m = sid_a == s
@@ -99,8 +107,9 @@ def test_batch_equals_one_by_one(b: tuple) -> None:  # type: ignore[type-arg]
         assert got.warnings == one.warnings
 
 
-finite = st.lists(st.floats(-1e3, 1e3, allow_nan=False).map(lambda v: round(v, 3)),
-                  min_size=2, max_size=40)
+finite = st.lists(
+    st.floats(-1e3, 1e3, allow_nan=False).map(lambda v: round(v, 3)), min_size=2, max_size=40
+)
 
 
 @SETTINGS
@@ -110,8 +119,7 @@ def test_adding_a_constant_shifts_mean_and_limits(y: list[float], c: float) -> N
     b = xmr(range(len(y)), [v + c for v in y])
     scale = max(1.0, max(abs(v) for v in y) + abs(c))
     for col in ("mean", "lpl", "upl"):
-        np.testing.assert_allclose(getattr(b, col), getattr(a, col) + c, rtol=0,
-                                   atol=1e-9 * scale)
+        np.testing.assert_allclose(getattr(b, col), getattr(a, col) + c, rtol=0, atol=1e-9 * scale)
 
 
 @SETTINGS
@@ -140,9 +148,15 @@ def test_per_series_options_and_rebase() -> None:
     sid = ["a"] * 20 + ["b"] * 20
     x = list(range(20)) * 2
     y = list(np.arange(20.0) % 4) * 2
-    opts = SeriesOptions(series=["b"], improvement_direction=["decrease"], target=[99.0],
-                         fix_after_n_points=[12], screen_outliers=[False],
-                         rebase_series=["a"], rebase_x=[10])
+    opts = SeriesOptions(
+        series=["b"],
+        improvement_direction=["decrease"],
+        target=[99.0],
+        fix_after_n_points=[12],
+        screen_outliers=[False],
+        rebase_series=["a"],
+        rebase_x=[10],
+    )
     r = xmr_batch(sid, x, y, options=opts)
     a, b = r["a"], r["b"]
     assert a.mean[0] == np.mean(y[:10]) and a.mean[15] == np.mean(y[10:20])
@@ -157,8 +171,7 @@ def test_options_for_unknown_series_rejected() -> None:
 
 
 def test_global_rebase_applies_to_every_series() -> None:
-    r = xmr_batch(["a"] * 4 + ["b"] * 4, [1, 2, 3, 4] * 2, [1.0, 2, 9, 10, 5, 6, 7, 8],
-                  rebase=[3])
+    r = xmr_batch(["a"] * 4 + ["b"] * 4, [1, 2, 3, 4] * 2, [1.0, 2, 9, 10, 5, 6, 7, 8], rebase=[3])
     assert r.mean.tolist() == [1.5, 1.5, 9.5, 9.5, 5.5, 5.5, 7.5, 7.5]
 
 

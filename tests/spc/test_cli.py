@@ -24,8 +24,9 @@ def rows(text: str) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(text)))
 
 
-GOOD = ("series,x,y\nb,2020-02-01,5\na,2020-01-01,1\na,2020-02-01,\na,2020-03-01,3.25\n"
-        "b,2020-01-01,4\n")
+GOOD = (
+    "series,x,y\nb,2020-02-01,5\na,2020-01-01,1\na,2020-02-01,\na,2020-03-01,3.25\nb,2020-01-01,4\n"
+)
 
 
 def test_stdout_output_sorted_with_missing(
@@ -33,11 +34,23 @@ def test_stdout_output_sorted_with_missing(
 ) -> None:
     assert main([write(tmp_path / "in.csv", GOOD)]) == 0
     out = rows(capsys.readouterr().out)
-    assert list(out[0]) == ["series", "x", "y", "mean", "lpl", "upl", "special_cause_rule",
-                            "point_type"]
+    assert list(out[0]) == [
+        "series",
+        "x",
+        "y",
+        "mean",
+        "lpl",
+        "upl",
+        "special_cause_rule",
+        "point_type",
+    ]
     assert [(r["series"], r["x"]) for r in out] == [
-        ("a", "2020-01-01"), ("a", "2020-02-01"), ("a", "2020-03-01"),
-        ("b", "2020-01-01"), ("b", "2020-02-01")]
+        ("a", "2020-01-01"),
+        ("a", "2020-02-01"),
+        ("a", "2020-03-01"),
+        ("b", "2020-01-01"),
+        ("b", "2020-02-01"),
+    ]
     assert out[1]["y"] == out[1]["mean"] == out[1]["upl"] == ""
     assert out[0]["lpl"] == ""  # no moving range in series a
     assert out[3]["mean"] == "4.5" and float(out[3]["upl"]) == 4.5 + 2.66
@@ -45,15 +58,22 @@ def test_stdout_output_sorted_with_missing(
 
 def test_files_summary_and_options(tmp_path: Path) -> None:
     inp = write(tmp_path / "in.csv", GOOD)
-    opt = write(tmp_path / "opt.csv", "series,improvement_direction,target,rebase,"
-                "fix_after_n_points,screen_outliers\nb,decrease,100,,,false\n")
+    opt = write(
+        tmp_path / "opt.csv",
+        "series,improvement_direction,target,rebase,"
+        "fix_after_n_points,screen_outliers\nb,decrease,100,,,false\n",
+    )
     out, summ = tmp_path / "out.csv", tmp_path / "s.csv"
     assert main([inp, "--options", opt, "--output", str(out), "--summary", str(summ)]) == 0
     s = rows(summ.read_text())
     assert s == [
         {"series": "a", "n_points": "3", "variation_icon": "common_cause", "assurance_icon": ""},
-        {"series": "b", "n_points": "2", "variation_icon": "common_cause",
-         "assurance_icon": "consistent_pass"},
+        {
+            "series": "b",
+            "n_points": "2",
+            "variation_icon": "common_cause",
+            "assurance_icon": "consistent_pass",
+        },
     ]
     assert len(rows(out.read_text())) == 5
 
@@ -107,8 +127,9 @@ BAD_OPTIONS = [
 
 
 @pytest.mark.parametrize(("text", "message"), BAD_OPTIONS)
-def test_bad_options(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str,
-                     message: str) -> None:
+def test_bad_options(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, message: str
+) -> None:
     inp = write(tmp_path / "in.csv", GOOD)
     opt = write(tmp_path / "opt.csv", OPT_HEADER + text)
     out = tmp_path / "out.csv"
@@ -117,13 +138,17 @@ def test_bad_options(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: s
     assert not out.exists()
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("series,x,y\na,1,1\n", "in.csv:1: column n:"),
-    ("series,x,y,n\na,1,1,-2\n", "in.csv:2: column n:"),
-    ("series,x,y,n\na,1,5,2\n", "in.csv:2: column y:"),
-])
-def test_bad_denominators(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str,
-                          message: str) -> None:
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("series,x,y\na,1,1\n", "in.csv:1: column n:"),
+        ("series,x,y,n\na,1,1,-2\n", "in.csv:2: column n:"),
+        ("series,x,y,n\na,1,5,2\n", "in.csv:2: column y:"),
+    ],
+)
+def test_bad_denominators(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, message: str
+) -> None:
     assert main([write(tmp_path / "in.csv", text), "--chart", "p"]) == 2
     assert message in capsys.readouterr().err
 
@@ -144,8 +169,9 @@ def test_quoted_series_ids(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
 
 
 @pytest.mark.parametrize("chart", ["run", "c"])
-def test_other_charts_add_value_and_centre(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                           chart: str) -> None:
+def test_other_charts_add_value_and_centre(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], chart: str
+) -> None:
     text = "series,x,y\n" + "".join(f"a,{i},{v}\n" for i, v in enumerate([3, 5, 4, 6, 2, 5]))
     summ = tmp_path / "s.csv"
     assert main([write(tmp_path / "in.csv", text), "--chart", chart, "--summary", str(summ)]) == 0
@@ -153,16 +179,25 @@ def test_other_charts_add_value_and_centre(tmp_path: Path, capsys: pytest.Captur
     assert {"value", "centre"} <= set(out[0])
     assert [r["value"] for r in out] == ["3", "5", "4", "6", "2", "5"]
     s = rows(summ.read_text())
-    assert {"longest_run", "longest_run_max", "n_crossings", "n_crossings_min",
-            "runs_signal"} <= set(s[0])
+    assert {
+        "longest_run",
+        "longest_run_max",
+        "n_crossings",
+        "n_crossings_min",
+        "runs_signal",
+    } <= set(s[0])
 
 
 def test_svg_per_series(tmp_path: Path) -> None:
     pytest.importorskip("sharedpurpose.spc.svg")
     text = "series,x,y\n" + "".join(f"{s},{i},{i % 3}\n" for s in ("a", "b/c") for i in range(5))
     d = tmp_path / "svgs"
-    assert main([write(tmp_path / "in.csv", text), "--svg", str(d),
-                 "--output", str(tmp_path / "o.csv")]) == 0
+    assert (
+        main(
+            [write(tmp_path / "in.csv", text), "--svg", str(d), "--output", str(tmp_path / "o.csv")]
+        )
+        == 0
+    )
     files = sorted(p.name for p in d.iterdir())
     assert files == ["a.svg", "b_c.svg"]
     assert (d / "a.svg").read_text().lstrip().startswith("<svg")
@@ -170,14 +205,26 @@ def test_svg_per_series(tmp_path: Path) -> None:
 
 def test_module_entry_point_does_not_import_django(tmp_path: Path) -> None:
     inp = write(tmp_path / "in.csv", GOOD)
-    res = subprocess.run([sys.executable, "-m", "sharedpurpose.spc", inp],
-                         env={"PYTHONPATH": SRC}, capture_output=True, text=True, timeout=60)
+    res = subprocess.run(
+        [sys.executable, "-m", "sharedpurpose.spc", inp],
+        env={"PYTHONPATH": SRC},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert res.returncode == 0, res.stderr
     assert res.stdout.startswith("series,x,y,mean")
-    check = (f"import sys; from sharedpurpose.spc.cli import main; rc = main([{inp!r}]); "
-             "assert 'django' not in sys.modules and 'pandas' not in sys.modules; sys.exit(rc)")
-    res = subprocess.run([sys.executable, "-c", check], env={"PYTHONPATH": SRC},
-                         capture_output=True, text=True, timeout=60)
+    check = (
+        f"import sys; from sharedpurpose.spc.cli import main; rc = main([{inp!r}]); "
+        "assert 'django' not in sys.modules and 'pandas' not in sys.modules; sys.exit(rc)"
+    )
+    res = subprocess.run(
+        [sys.executable, "-c", check],
+        env={"PYTHONPATH": SRC},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert res.returncode == 0, res.stderr
 
 

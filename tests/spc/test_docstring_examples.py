@@ -28,7 +28,5 @@ def test_docstring_examples(name: str) -> None:
 
 
 def test_the_package_documents_runnable_examples() -> None:
-    examples = sum(
-        doctest.testmod(importlib.import_module(name)).attempted for name in MODULES
-    )
+    examples = sum(doctest.testmod(importlib.import_module(name)).attempted for name in MODULES)
     assert examples >= 5

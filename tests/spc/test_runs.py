@@ -21,9 +21,27 @@ from sharedpurpose.spc.runs import (
 # Anhøj & Olesen (2014), table 1: useful observations -> (longest run limit,
 # fewest crossings).
 ANHOEJ_TABLE = {
-    10: (6, 2), 11: (6, 2), 12: (7, 3), 13: (7, 3), 14: (7, 4), 15: (7, 4), 16: (7, 4),
-    17: (7, 5), 18: (7, 5), 19: (7, 6), 20: (7, 6), 21: (7, 6), 22: (7, 7), 23: (8, 7),
-    24: (8, 8), 25: (8, 8), 26: (8, 8), 27: (8, 9), 28: (8, 9), 29: (8, 10), 30: (8, 10),
+    10: (6, 2),
+    11: (6, 2),
+    12: (7, 3),
+    13: (7, 3),
+    14: (7, 4),
+    15: (7, 4),
+    16: (7, 4),
+    17: (7, 5),
+    18: (7, 5),
+    19: (7, 6),
+    20: (7, 6),
+    21: (7, 6),
+    22: (7, 7),
+    23: (8, 7),
+    24: (8, 8),
+    25: (8, 8),
+    26: (8, 8),
+    27: (8, 9),
+    28: (8, 9),
+    29: (8, 10),
+    30: (8, 10),
 }
 
 
@@ -229,7 +247,9 @@ def test_run_counts_invariant_to_adding_a_constant(values: list[int], shift: int
     a = run_chart(values)
     b = run_chart([v + shift for v in values])
     assert (a.longest_run, a.n_crossings, a.runs_signal) == (
-        b.longest_run, b.n_crossings, b.runs_signal
+        b.longest_run,
+        b.n_crossings,
+        b.runs_signal,
     )
     assert a.special_cause_rule.tolist() == b.special_cause_rule.tolist()
     assert b.centre[0] == pytest.approx(a.centre[0] + shift)

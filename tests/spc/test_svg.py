@@ -20,9 +20,7 @@ def _parse(svg: str) -> ET.Element:
 
 
 def _points(root: ET.Element) -> list[ET.Element]:
-    return [
-        el for el in root.iter() if "sp-point" in (el.get("class") or "").split()
-    ]
+    return [el for el in root.iter() if "sp-point" in (el.get("class") or "").split()]
 
 
 def _months(count: int, start: str = "2016-04") -> np.ndarray:
@@ -84,7 +82,7 @@ def test_lines_break_at_missing_values_and_rebases() -> None:
 
 
 def test_text_is_escaped_and_nothing_external() -> None:
-    nasty = 'A&E <script>alert("x")</script> \'quoted\''
+    nasty = "A&E <script>alert(\"x\")</script> 'quoted'"
     svg = render_chart(run_chart([1, 2, 3]), title=nasty, description="a < b & c")
     root = _parse(svg)
     assert root.find(f"{SVG}title") is not None
@@ -95,9 +93,7 @@ def test_text_is_escaped_and_nothing_external() -> None:
     for el in root.iter():
         for key, val in el.attrib.items():
             assert "href" not in key
-            assert "url(" not in val and "http" not in val.replace(
-                "http://www.w3.org/2000/svg", ""
-            )
+            assert "url(" not in val and "http" not in val.replace("http://www.w3.org/2000/svg", "")
 
 
 def test_p_chart_limits_target_and_icons() -> None:
@@ -177,8 +173,32 @@ def test_data_table_is_accessible_html() -> None:
 def test_renders_xmr_results() -> None:
     xmr_mod = pytest.importorskip("sharedpurpose.spc.batch")
     x = _months(24)
-    y = [90.0, 91, 89, 92, 90, 91, 89, 90, 92, 91, 90, 89, 95, 96, 95, 97, 96, 95, 96, 97, 95,
-         96, 97, 96]
+    y = [
+        90.0,
+        91,
+        89,
+        92,
+        90,
+        91,
+        89,
+        90,
+        92,
+        91,
+        90,
+        89,
+        95,
+        96,
+        95,
+        97,
+        96,
+        95,
+        96,
+        97,
+        95,
+        96,
+        97,
+        96,
+    ]
     r = xmr_mod.xmr(x, y, target=92.0, rebase=[x[12]])
     root = _parse(render_chart(r, title="XmR", target=92.0))
     assert len(_points(root)) == 24

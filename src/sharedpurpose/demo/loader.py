@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import zlib
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -20,8 +20,11 @@ from sharedpurpose.accounts.models import User
 from sharedpurpose.accounts.roles import SiteRole, user_role_grant
 from sharedpurpose.improvement.models import (
     DataPoint,
+    DriverNode,
+    Goal,
     Measure,
     Organisation,
+    PdsaCycle,
     Side,
     Team,
     TeamMembership,
@@ -35,6 +38,7 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 DEMO_MONTHS = 36  # April 2016 to March 2019, the span of the real A&E data
 FIRST_MONTH = date(2016, 4, 1)
 ModelT = TypeVar("ModelT", bound=models.Model)
+Point = tuple[date, float, float | None]  # period, value, denominator
 
 
 @dataclass(frozen=True)
@@ -135,19 +139,26 @@ def _programmes() -> Round:
     return shared_purpose
 
 
-def _ae_series() -> dict[tuple[str, str], list[tuple[date, float]]]:
-    series: dict[tuple[str, str], list[tuple[date, float]]] = {}
+def _ae_series() -> dict[tuple[str, str], dict[date, float]]:
+    series: dict[tuple[str, str], dict[date, float]] = {}
     with (DATA_DIR / "ae_type1_sample.csv").open(newline="") as handle:
         for row in csv.DictReader(handle):
             period = date.fromisoformat(row["period"])
-            for column in ("attendances", "performance"):
-                series.setdefault((row["org_code"], column), []).append(
-                    (period, float(row[column]))
-                )
+            for column in ("attendances", "breaches", "performance"):
+                series.setdefault((row["org_code"], column), {})[period] = float(row[column])
     return series
 
 
-def _illustrative(team: content.DemoTeam, measure: content.DemoMeasure) -> list[tuple[date, float]]:
+def _real(
+    measure: content.DemoMeasure, ae: dict[tuple[str, str], dict[date, float]]
+) -> list[Point]:
+    assert measure.ae_provider is not None
+    values = ae[(measure.ae_provider, measure.ae_column)]
+    n = ae[(measure.ae_provider, measure.ae_denominator)] if measure.ae_denominator else {}
+    return [(period, value, n.get(period)) for period, value in sorted(values.items())]
+
+
+def _illustrative(team: content.DemoTeam, measure: content.DemoMeasure) -> list[Point]:
     assert measure.illustrative is not None
     level, drift, noise, change_month, change = measure.illustrative
     # A stable seed per measure keeps the demo identical on every machine and every run.
@@ -155,23 +166,33 @@ def _illustrative(team: content.DemoTeam, measure: content.DemoMeasure) -> list[
     months = np.arange(DEMO_MONTHS)
     values = level + drift * months + noise * rng.standard_normal(DEMO_MONTHS)
     values = values + np.where(months >= change_month, change, 0.0)
+    if measure.exposure is not None:
+        # A rate per `per` units of exposure becomes a count of events out of n (u charts).
+        n_level, n_noise, per = measure.exposure
+        n = (n_level + n_noise * rng.standard_normal(DEMO_MONTHS)).round()
+        counts = rng.poisson(np.maximum(values, 0.0) * n / per).astype(float)
+        return [
+            (_month(int(i)), float(c), float(e)) for i, c, e in zip(months, counts, n, strict=True)
+        ]
     if measure.unit == "%":
         values = np.clip(values, 0.0, 1.0).round(4)
     elif measure.unit in {"teams", "ulcers", "operations"}:
         values = np.maximum(values, 0).round()
     else:
         values = values.round(2)
-    return [(_month(int(i)), float(v)) for i, v in zip(months, values, strict=True)]
+    return [(_month(int(i)), float(v), None) for i, v in zip(months, values, strict=True)]
 
 
-def _points(measure: Measure, wanted: list[tuple[date, float]]) -> None:
-    existing = list(measure.points.order_by("period").values_list("period", "value"))
+def _points(measure: Measure, wanted: list[Point]) -> None:
+    existing = list(measure.points.order_by("period").values_list("period", "value", "denominator"))
     if existing == wanted:
         return
     measure.points.all().delete()
     DataPoint.objects.bulk_create(
-        DataPoint(measure=measure, period=period, value=value) for period, value in wanted
+        DataPoint(measure=measure, period=period, value=value, denominator=n)
+        for period, value, n in wanted
     )
+    Measure.objects.filter(pk=measure.pk).update(data_version=models.F("data_version") + 1)
 
 
 def _teams(round_: Round, users: dict[str, User]) -> None:
@@ -195,32 +216,138 @@ def _teams(round_: Round, users: dict[str, User]) -> None:
         ]:
             organisation = _upsert(Organisation, {"name": name}, {"is_fictional": True})
             _upsert(TeamOrganisation, {"team": team, "organisation": organisation}, {"role": role})
-        _members(team, spec, index, users)
-        for measure_spec in spec.measures:
-            if measure_spec.ae_provider:
-                wanted = ae[(measure_spec.ae_provider, measure_spec.ae_column)]
-                source = content.REAL_AE.format(code=measure_spec.ae_provider)
-            else:
-                wanted = _illustrative(spec, measure_spec)
-                source = content.ILLUSTRATIVE
-            measure = _upsert(
-                Measure,
-                {"team": team, "name": measure_spec.name},
+        leads = _members(team, spec, index, users)
+        goals: list[Goal] = []
+        change_ideas: dict[str, DriverNode] = {}
+        for goal_spec in spec.goals:
+            goal = _upsert(
+                Goal,
+                {"team": team, "title": goal_spec.title},
                 {
-                    "definition": measure_spec.definition,
-                    "unit": measure_spec.unit,
-                    "frequency": Measure.Frequency.MONTHLY,
-                    "improvement_direction": measure_spec.direction,
-                    "target": measure_spec.target,
-                    "side": measure_spec.side,
-                    "source_note": source,
+                    "aim_what": goal_spec.aim_what,
+                    "aim_how_much": goal_spec.aim_how_much,
+                    "aim_by_when": goal_spec.aim_by_when,
+                    "corporate_owner": leads[Side.CORPORATE],
+                    "clinical_owner": leads[Side.CLINICAL],
                 },
             )
-            _points(measure, wanted)
+            goals.append(goal)
+            for position, node_spec in enumerate(goal_spec.drivers):
+                _node(goal, None, node_spec, position, change_ideas)
+        measures = {
+            measure_spec.name: _measure(team, spec, measure_spec, ae, goals, change_ideas, leads)
+            for measure_spec in spec.measures
+        }
+        for goal_spec in spec.goals:
+            _cycles(goal_spec, change_ideas, measures, leads[Side.CLINICAL])
 
 
-def _members(team: Team, spec: content.DemoTeam, index: int, users: dict[str, User]) -> None:
-    """Each team gets a corporate lead and a clinical lead; the demo team member joins team one."""
+def _measure(
+    team: Team,
+    spec: content.DemoTeam,
+    measure_spec: content.DemoMeasure,
+    ae: dict[tuple[str, str], dict[date, float]],
+    goals: list[Goal],
+    change_ideas: dict[str, DriverNode],
+    leads: dict[str, User],
+) -> Measure:
+    if measure_spec.ae_provider:
+        wanted = _real(measure_spec, ae)
+        source = content.REAL_AE.format(code=measure_spec.ae_provider)
+    else:
+        wanted = _illustrative(spec, measure_spec)
+        source = content.ILLUSTRATIVE
+    measure = _upsert(
+        Measure,
+        {"team": team, "name": measure_spec.name},
+        {
+            "definition": measure_spec.definition,
+            "unit": measure_spec.unit,
+            "frequency": Measure.Frequency.MONTHLY,
+            "improvement_direction": measure_spec.direction,
+            "target": measure_spec.target,
+            "side": measure_spec.side,
+            "source_note": source,
+            "kind": measure_spec.kind,
+            "chart_type": measure_spec.chart_type,
+            "goal": goals[0] if goals else None,
+            "driver_node": change_ideas.get(measure_spec.change_idea),
+            "data_owner": leads[measure_spec.owner],
+        },
+    )
+    _points(measure, wanted)
+    return measure
+
+
+def _node(
+    goal: Goal,
+    parent: DriverNode | None,
+    spec: content.DemoNode,
+    position: int,
+    change_ideas: dict[str, DriverNode],
+) -> None:
+    """A driver-diagram node and its children: primary, secondary, then change ideas."""
+    depth = 0 if parent is None else (1 if parent.parent_id is None else 2)
+    kind = (DriverNode.Kind.PRIMARY, DriverNode.Kind.SECONDARY, DriverNode.Kind.CHANGE_IDEA)[depth]
+    corporate = spec.side == Side.CORPORATE
+    node = _upsert(
+        DriverNode,
+        {"goal": goal, "text": spec.text},
+        {
+            "parent": parent,
+            "kind": kind,
+            "side": spec.side,
+            "corporate_service": spec.owner if corporate else "",
+            "clinical_area": "" if corporate else spec.owner,
+            "position": position,
+            "started_on": None if spec.started is None else _month(spec.started),
+        },
+    )
+    if kind == DriverNode.Kind.CHANGE_IDEA:
+        change_ideas[spec.text] = node
+    for child_position, child in enumerate(spec.children):
+        _node(goal, node, child, child_position, change_ideas)
+
+
+def _cycles(
+    goal_spec: content.DemoGoal,
+    change_ideas: dict[str, DriverNode],
+    measures: dict[str, Measure],
+    author: User,
+) -> None:
+    """PDSA cycles in order, each linked to the one it builds on and the charts that show it."""
+    made: dict[str, PdsaCycle] = {}
+    for spec in goal_spec.cycles:
+        starts_on = _month(spec.start)
+        cycle = _upsert(
+            PdsaCycle,
+            {"change_idea": change_ideas[spec.change_idea], "title": spec.title},
+            {
+                "previous": made.get(spec.previous),
+                "plan_question": spec.question,
+                "plan_prediction": spec.prediction,
+                "plan_who": spec.who,
+                "plan_what": spec.what,
+                "plan_where": spec.where,
+                "starts_on": starts_on,
+                "ends_on": starts_on + timedelta(days=spec.days),
+                "do_notes": spec.do,
+                "study_notes": spec.study,
+                "act_decision": spec.decision,
+                "act_notes": spec.act,
+                "created_by": author,
+            },
+        )
+        wanted = {measures[name].pk for name in spec.measures}
+        if set(cycle.measures.values_list("pk", flat=True)) != wanted:
+            cycle.measures.set(wanted)
+        made[spec.title] = cycle
+
+
+def _members(
+    team: Team, spec: content.DemoTeam, index: int, users: dict[str, User]
+) -> dict[str, User]:
+    """Each team gets a corporate lead and a clinical lead; the demo team member leads team one."""
     corporate_lead = _fictional_person(f"corporate.lead{index + 1}", f"Corporate lead {index + 1}")
     clinical_lead = _fictional_person(f"clinical.lead{index + 1}", f"Clinical lead {index + 1}")
     _upsert(
@@ -242,15 +369,17 @@ def _members(team: Team, spec: content.DemoTeam, index: int, users: dict[str, Us
         },
     )
     if index == 0:
+        # A lead, so the demo can show invitations, sharing and measure definitions.
         _upsert(
             TeamMembership,
             {"team": team, "user": users["team member"]},
             {
-                "role": TeamMembership.Role.MEMBER,
+                "role": TeamMembership.Role.LEAD,
                 "side": Side.CLINICAL,
                 "clinical_area": spec.clinical_areas[0],
             },
         )
+    return {Side.CORPORATE: corporate_lead, Side.CLINICAL: clinical_lead}
 
 
 def _fictional_person(local_part: str, full_name: str) -> User:
@@ -268,6 +397,8 @@ def demo_load() -> list[DemoSignIn]:
     users = _users()
     shared_purpose = _programmes()
     _teams(shared_purpose, users)
+    # Assessors judge applications; they must never see a team's workspace as a member.
+    TeamMembership.objects.filter(user=users["assessor"]).delete()
     return [
         DemoSignIn(role=u.role, email=u.email, password=content.DEMO_PASSWORD)
         for u in content.DEMO_USERS

@@ -121,9 +121,7 @@ def _ratio_lines(
         raise ValueError("this chart needs denominators n")
     value = y / n
     b = base & np.isfinite(value)
-    centre = (
-        math.fsum(y[b].tolist()) / math.fsum(n[b].tolist()) if np.any(b) else math.nan
-    )
+    centre = math.fsum(y[b].tolist()) / math.fsum(n[b].tolist()) if np.any(b) else math.nan
     sigma = np.sqrt(centre * (1.0 - centre) / n) if proportion else np.sqrt(centre / n)
     if laney:
         sigma = sigma * laney_sigma_z(value, centre, sigma, base, screen_moving_ranges=screen)
@@ -197,8 +195,9 @@ def chart_detail(
     """
     lines, needs_n = _family(chart, screen_moving_ranges)
     spec = SeriesSpec(tuple(rebase), fix_after_n_points, improvement_direction, target)
-    return build_chart(chart, y, None if chart in ("c", "g") else n, x, spec, lines,
-                       needs_n=needs_n)
+    return build_chart(
+        chart, y, None if chart in ("c", "g") else n, x, spec, lines, needs_n=needs_n
+    )
 
 
 def _single(
@@ -238,8 +237,15 @@ def p_chart(
     ('pp', 0.127273)
     """
     return _single(
-        "pp" if laney else "p", y, n, x, rebase, fix_after_n_points,
-        improvement_direction, target, screen_moving_ranges,
+        "pp" if laney else "p",
+        y,
+        n,
+        x,
+        rebase,
+        fix_after_n_points,
+        improvement_direction,
+        target,
+        screen_moving_ranges,
     )
 
 
@@ -262,8 +268,15 @@ def u_chart(
     (0.004545, 0.0)
     """
     return _single(
-        "up" if laney else "u", y, n, x, rebase, fix_after_n_points,
-        improvement_direction, target, screen_moving_ranges,
+        "up" if laney else "u",
+        y,
+        n,
+        x,
+        rebase,
+        fix_after_n_points,
+        improvement_direction,
+        target,
+        screen_moving_ranges,
     )
 
 
@@ -282,9 +295,7 @@ def c_chart(
     >>> float(r.centre[0]), round(float(r.upl[0]), 4)
     (6.0, 13.3485)
     """
-    return _single(
-        "c", y, None, x, rebase, fix_after_n_points, improvement_direction, target, True
-    )
+    return _single("c", y, None, x, rebase, fix_after_n_points, improvement_direction, target, True)
 
 
 def g_chart(
@@ -304,9 +315,7 @@ def g_chart(
     >>> float(r.centre[0]), float(r.mean[0]), float(r.lpl[0]), round(float(r.upl[0]), 3)
     (25.0, 30.0, 0.0, 121.488)
     """
-    return _single(
-        "g", y, None, x, rebase, fix_after_n_points, improvement_direction, target, True
-    )
+    return _single("g", y, None, x, rebase, fix_after_n_points, improvement_direction, target, True)
 
 
 def chart_batch(
@@ -355,7 +364,12 @@ def chart_batch(
     for i, spec in enumerate(specs):
         lo, hi = int(layout.offsets[i]), int(layout.offsets[i + 1])
         detail = build_chart(
-            chart, ys[lo:hi], None if ns is None else ns[lo:hi], layout.x[lo:hi], spec, lines,
+            chart,
+            ys[lo:hi],
+            None if ns is None else ns[lo:hi],
+            layout.x[lo:hi],
+            spec,
+            lines,
             needs_n=needs_n,
         )
         results.append(detail.result)
@@ -399,28 +413,26 @@ def _series_specs(
                 if f[i] < 1 or f[i] != math.floor(f[i]):
                     raise SpcInputError(
                         "fix_after_n_points must be a whole number >= 1",
-                        index=i, field="fix_after_n_points",
+                        index=i,
+                        field="fix_after_n_points",
                     )
                 fixes[pos[i]] = int(f[i])
     for i, d in enumerate(direction):
         if d not in ("increase", "decrease", "neutral"):
             raise SpcInputError(
                 f"improvement_direction must be increase, decrease or neutral, not {d!r}",
-                index=i, field="improvement_direction",
+                index=i,
+                field="improvement_direction",
             )
-    return [
-        SeriesSpec(tuple(rebases[i]), fixes[i], direction[i], targets[i]) for i in range(k)
-    ]
+    return [SeriesSpec(tuple(rebases[i]), fixes[i], direction[i], targets[i]) for i in range(k)]
 
 
 def _column(values: npt.ArrayLike, m: int, name: str) -> npt.NDArray[Any]:
-    arr = np.asarray(values, dtype=object) if name == "improvement_direction" else np.asarray(
-        values
+    arr = (
+        np.asarray(values, dtype=object) if name == "improvement_direction" else np.asarray(values)
     )
     if arr.shape != (m,):
-        raise SpcInputError(
-            f"options column {name} must have one entry per series row", field=name
-        )
+        raise SpcInputError(f"options column {name} must have one entry per series row", field=name)
     return arr
 
 

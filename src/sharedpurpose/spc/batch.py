@@ -76,8 +76,15 @@ def xmr_batch(
         screen_outliers=screen_outliers,
     )
     ys: FloatArray = layout.take(yv)
-    return _xmr_sorted(layout, ys, opts.direction, opts.target, opts.fix_after_n_points,
-                       opts.screen_outliers, sid if layout.order is None else sid[layout.order])
+    return _xmr_sorted(
+        layout,
+        ys,
+        opts.direction,
+        opts.target,
+        opts.fix_after_n_points,
+        opts.screen_outliers,
+        sid if layout.order is None else sid[layout.order],
+    )
 
 
 def _xmr_sorted(
@@ -92,8 +99,9 @@ def _xmr_sorted(
     codes = layout.codes
     period = layout.period
     ps = layout.period_start
-    lim = period_limits(y, ps, layout.period_offsets, fix_after_n_points[codes],
-                        screen_outliers[codes])
+    lim = period_limits(
+        y, ps, layout.period_offsets, fix_after_n_points[codes], screen_outliers[codes]
+    )
     mean = lim.mean[period]
     lpl = lim.lpl[period]
     upl = lim.upl[period]
@@ -112,21 +120,31 @@ def _xmr_sorted(
         np.where(
             in_trend,
             rules.RULE_TREND,
-            np.where(in_2of3, rules.RULE_TWO_IN_THREE,
-                     np.where(in_shift, rules.RULE_SHIFT, rules.RULE_NONE)),
+            np.where(
+                in_2of3,
+                rules.RULE_TWO_IN_THREE,
+                np.where(in_shift, rules.RULE_SHIFT, rules.RULE_NONE),
+            ),
         ),
     ).astype(np.int8)
     # the reference labels an astronomical point "Above UCL" only when it lies above the mean
-    updown = np.where(rule == rules.RULE_TREND, trend_dir,
-                      np.where(rule == rules.RULE_NONE, 0, side)).astype(np.int8)
+    updown = np.where(
+        rule == rules.RULE_TREND, trend_dir, np.where(rule == rules.RULE_NONE, 0, side)
+    ).astype(np.int8)
     d = direction[codes]
     oriented = updown * d
     ptype = np.where(
         d == 0,
-        np.where(updown > 0, rules.POINT_NEUTRAL_HIGH,
-                 np.where(updown < 0, rules.POINT_NEUTRAL_LOW, rules.POINT_COMMON)),
-        np.where(oriented > 0, rules.POINT_IMPROVEMENT,
-                 np.where(oriented < 0, rules.POINT_CONCERN, rules.POINT_COMMON)),
+        np.where(
+            updown > 0,
+            rules.POINT_NEUTRAL_HIGH,
+            np.where(updown < 0, rules.POINT_NEUTRAL_LOW, rules.POINT_COMMON),
+        ),
+        np.where(
+            oriented > 0,
+            rules.POINT_IMPROVEMENT,
+            np.where(oriented < 0, rules.POINT_CONCERN, rules.POINT_COMMON),
+        ),
     ).astype(np.int8)
 
     missing = np.isnan(y)
@@ -166,8 +184,9 @@ def _warnings(layout: Layout, period_size: npt.NDArray[np.int64]) -> tuple[tuple
     short[layout.codes[layout.period_offsets[:-1][period_size < SHORT_PERIOD_THRESHOLD]]] = True
     msgs: list[tuple[str, ...]] = [(SHORT_PERIOD_WARNING,) if s else () for s in short.tolist()]
     # the reference silently ignores a rebase x that matches no point; say so
-    for code, xv in zip(layout.unmatched_rebase_codes.tolist(),
-                        layout.unmatched_rebase_x.tolist(), strict=True):
+    for code, xv in zip(
+        layout.unmatched_rebase_codes.tolist(), layout.unmatched_rebase_x.tolist(), strict=True
+    ):
         msgs[code] = (*msgs[code], f"rebase at x={xv} matches no point and was ignored")
     return tuple(msgs)
 

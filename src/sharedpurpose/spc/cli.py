@@ -50,8 +50,13 @@ POINT_COLUMNS = ("series", "x", "y", "mean", "lpl", "upl", "special_cause_rule",
 EXTRA_POINT_COLUMNS = ("value", "centre")
 SUMMARY_COLUMNS = ("series", "n_points", "variation_icon", "assurance_icon")
 RUNS_COLUMNS = ("longest_run", "longest_run_max", "n_crossings", "n_crossings_min", "runs_signal")
-OPTION_COLUMNS = ("improvement_direction", "target", "rebase", "fix_after_n_points",
-                  "screen_outliers")
+OPTION_COLUMNS = (
+    "improvement_direction",
+    "target",
+    "rebase",
+    "fix_after_n_points",
+    "screen_outliers",
+)
 _TRUE = frozenset({"true", "t", "yes", "1"})
 _FALSE = frozenset({"false", "f", "no", "0"})
 
@@ -119,8 +124,11 @@ def _compute(args: argparse.Namespace) -> tuple[BatchResult, dict[str, float], l
     if args.chart in NEEDS_N:
         n = parse_numbers(table, "n", allow_missing=True)
         _check_denominators(table, y, n, args.chart)
-    options, targets = (SeriesOptions(), {}) if args.options is None else _read_options(
-        args.options, table.columns["series"], x)
+    options, targets = (
+        (SeriesOptions(), {})
+        if args.options is None
+        else _read_options(args.options, table.columns["series"], x)
+    )
     try:
         result = DISPATCH[args.chart](series, x, y, n, options)
     except SpcInputError as exc:
@@ -138,8 +146,12 @@ def _check_denominators(table: Table, y: FloatArray, n: FloatArray, chart: str) 
             bad = y > n
             if bad.any():
                 i = int(np.flatnonzero(bad)[0])
-                raise CsvError(table.path, table.line(i), "y",
-                               f"y ({y[i]:g}) exceeds n ({n[i]:g}) on a proportion chart")
+                raise CsvError(
+                    table.path,
+                    table.line(i),
+                    "y",
+                    f"y ({y[i]:g}) exceeds n ({n[i]:g}) on a proportion chart",
+                )
 
 
 def _locate(exc: SpcInputError, table: Table, options_path: str | None) -> CsvError:
@@ -160,8 +172,9 @@ def _read_options(
         if s not in known:
             raise CsvError(path, t.line(i), "series", f"series {s!r} is not in the input")
         if s in seen:
-            raise CsvError(path, t.line(i), "series",
-                           f"series {s!r} already has options on line {seen[s]}")
+            raise CsvError(
+                path, t.line(i), "series", f"series {s!r} already has options on line {seen[s]}"
+            )
         seen[s] = t.line(i)
     m = len(ids)
 
@@ -171,16 +184,24 @@ def _read_options(
     directions = cells("improvement_direction")
     for i, d in enumerate(directions):
         if d and d not in DIRECTIONS:
-            raise CsvError(path, t.line(i), "improvement_direction",
-                           f"{d!r} is not one of increase, decrease, neutral")
+            raise CsvError(
+                path,
+                t.line(i),
+                "improvement_direction",
+                f"{d!r} is not one of increase, decrease, neutral",
+            )
     target = parse_numbers(t, "target", allow_missing=True) if "target" in t.columns else None
     fix = None
     if "fix_after_n_points" in t.columns:
         fix = parse_numbers(t, "fix_after_n_points", allow_missing=True)
         for i, v in enumerate(fix.tolist()):
             if v == v and (v != int(v) or v < MIN_FIX_AFTER_N_POINTS):
-                raise CsvError(path, t.line(i), "fix_after_n_points",
-                               f"must be a whole number >= {MIN_FIX_AFTER_N_POINTS}")
+                raise CsvError(
+                    path,
+                    t.line(i),
+                    "fix_after_n_points",
+                    f"must be a whole number >= {MIN_FIX_AFTER_N_POINTS}",
+                )
     screen: list[bool] = []
     for i, s in enumerate(cells("screen_outliers")):
         low = s.lower()
@@ -196,8 +217,11 @@ def _read_options(
             except ValueError as exc:
                 raise CsvError(path, t.line(i), "rebase", str(exc)) from None
             rb_series.append(ids[i])
-    targets = {} if target is None else {
-        s: v for s, v in zip(ids, target.tolist(), strict=True) if v == v}
+    targets = (
+        {}
+        if target is None
+        else {s: v for s, v in zip(ids, target.tolist(), strict=True) if v == v}
+    )
     opts = SeriesOptions(
         series=np.array(ids, dtype=str),
         improvement_direction=directions,
@@ -266,11 +290,13 @@ def _summary(r: BatchResult, extra: bool) -> str:
         header += RUNS_COLUMNS
         for name in RUNS_COLUMNS[:-1]:
             col = getattr(r, name)
-            cols.append([""] * len(ids) if col is None else
-                        ["" if v < 0 else str(v) for v in col.tolist()])
+            cols.append(
+                [""] * len(ids) if col is None else ["" if v < 0 else str(v) for v in col.tolist()]
+            )
         sig = r.runs_signal
-        cols.append([""] * len(ids) if sig is None else
-                    ["true" if v else "false" for v in sig.tolist()])
+        cols.append(
+            [""] * len(ids) if sig is None else ["true" if v else "false" for v in sig.tolist()]
+        )
     return render_rows(header, cols)
 
 

@@ -70,8 +70,7 @@ def read_csv(path: str) -> Table:
     if len(fields) != k * n_rows:
         for i, r in enumerate(body.split("\n")):
             if r.count(",") != k - 1:
-                raise CsvError(path, i + 2, None,
-                               f"expected {k} fields, found {r.count(',') + 1}")
+                raise CsvError(path, i + 2, None, f"expected {k} fields, found {r.count(',') + 1}")
     if " " in body or "\t" in body:
         fields = [f.strip() for f in fields]
     cols = {name: fields[j::k] for j, name in enumerate(header)}
@@ -117,8 +116,9 @@ def parse_numbers(table: Table, name: str, *, allow_missing: bool) -> FloatArray
                 try:
                     float(v or "nan")
                 except ValueError:
-                    raise CsvError(table.path, table.line(i), name,
-                                   f"{v!r} is not a number") from None
+                    raise CsvError(
+                        table.path, table.line(i), name, f"{v!r} is not a number"
+                    ) from None
             raise
     bad = ~np.isfinite(values) & ~empty
     if bad.any():
@@ -143,8 +143,11 @@ def parse_x(table: Table, name: str = "x") -> npt.NDArray[Any]:
         # numpy reads a 10-character date only as YYYY-MM-DD, so lengths suffice here
         if set(map(len, col)) != {10} and not all(map(_is_date, col)):
             i = next(i for i, v in enumerate(col) if not _is_date(v))
-            what = "value is missing" if not col[i] else (
-                f"{col[i]!r} is not an ISO date (YYYY-MM-DD) like the rows before")
+            what = (
+                "value is missing"
+                if not col[i]
+                else (f"{col[i]!r} is not an ISO date (YYYY-MM-DD) like the rows before")
+            )
             raise CsvError(table.path, table.line(i), name, what)
         try:
             return np.array(col, dtype="datetime64[D]")
@@ -153,16 +156,21 @@ def parse_x(table: Table, name: str = "x") -> npt.NDArray[Any]:
                 try:
                     np.datetime64(v, "D")
                 except ValueError:
-                    raise CsvError(table.path, table.line(i), name,
-                                   f"{v!r} is not a valid date") from None
+                    raise CsvError(
+                        table.path, table.line(i), name, f"{v!r} is not a valid date"
+                    ) from None
             raise
     try:
         return parse_numbers(table, name, allow_missing=False)
     except CsvError:
         for i, v in enumerate(col):
             if _is_date(v):
-                raise CsvError(table.path, table.line(i), name,
-                               f"{v!r} is a date but earlier rows hold numbers") from None
+                raise CsvError(
+                    table.path,
+                    table.line(i),
+                    name,
+                    f"{v!r} is a date but earlier rows hold numbers",
+                ) from None
         raise
 
 

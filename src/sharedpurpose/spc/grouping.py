@@ -139,8 +139,18 @@ def make_layout(
         raise SpcInputError("series and x must be one-dimensional and of equal length")
     if n == 0:
         empty = np.zeros(0, np.int64)
-        return Layout(None, sid[:0], empty, np.zeros(1, np.int64), xs, np.zeros(0, bool),
-                      empty, np.zeros(1, np.int64), empty, xs[:0])
+        return Layout(
+            None,
+            sid[:0],
+            empty,
+            np.zeros(1, np.int64),
+            xs,
+            np.zeros(0, bool),
+            empty,
+            np.zeros(1, np.int64),
+            empty,
+            xs[:0],
+        )
 
     order, series_ids, codes = _sort_order(sid, xs)
     xs_sorted = xs if order is None else xs[order]
@@ -171,8 +181,18 @@ def make_layout(
         unmatched_codes, unmatched_x = rb_codes[unmatched], rb_x[unmatched]
     period_offsets = np.append(np.flatnonzero(period_start), n).astype(np.int64)
     period = np.cumsum(period_start, dtype=np.int64) - 1
-    return Layout(order, series_ids, codes.astype(np.int64), offsets, xs_sorted, period_start,
-                  period, period_offsets, unmatched_codes, unmatched_x)
+    return Layout(
+        order,
+        series_ids,
+        codes.astype(np.int64),
+        offsets,
+        xs_sorted,
+        period_start,
+        period,
+        period_offsets,
+        unmatched_codes,
+        unmatched_x,
+    )
 
 
 def _sort_order(
@@ -236,8 +256,9 @@ def _match_points(
 ) -> tuple[IntArray, IntArray]:
     """Sorted-point indices equal to (rb_codes, rb_x), and unmatched rebase rows."""
     if xs.dtype != rb_x.dtype:
-        raise SpcInputError("rebase x and point x must both be dates or both numbers",
-                            field="rebase")
+        raise SpcInputError(
+            "rebase x and point x must both be dates or both numbers", field="rebase"
+        )
     n = codes.shape[0]
     all_codes = np.concatenate([codes, rb_codes])
     all_x = np.concatenate([xs, rb_x])
@@ -305,7 +326,9 @@ def resolve_options(
                 i = int(np.flatnonzero(bad)[0])
                 raise SpcInputError(
                     f"fix_after_n_points must be a whole number >= {MIN_FIX_AFTER_N_POINTS}",
-                    index=i, field="fix_after_n_points")
+                    index=i,
+                    field="fix_after_n_points",
+                )
             fix[pos[have]] = f[have]
         if options.screen_outliers is not None:
             s = np.asarray(options.screen_outliers, dtype=bool)
@@ -316,8 +339,7 @@ def resolve_options(
 
 def _check_len(a: npt.NDArray[Any], m: int, name: str) -> None:
     if a.shape != (m,):
-        raise SpcInputError(f"options column {name} must have one entry per series row",
-                            field=name)
+        raise SpcInputError(f"options column {name} must have one entry per series row", field=name)
 
 
 def _direction(value: str, index: int | None = None) -> int:
@@ -326,7 +348,9 @@ def _direction(value: str, index: int | None = None) -> int:
     except KeyError:
         raise SpcInputError(
             f"improvement_direction must be increase, decrease or neutral, not {value!r}",
-            index=index, field="improvement_direction") from None
+            index=index,
+            field="improvement_direction",
+        ) from None
 
 
 def _fix(value: int | None) -> float:
@@ -335,5 +359,6 @@ def _fix(value: int | None) -> float:
     if value < MIN_FIX_AFTER_N_POINTS or int(value) != value:
         raise SpcInputError(
             f"fix_after_n_points must be a whole number >= {MIN_FIX_AFTER_N_POINTS}",
-            field="fix_after_n_points")
+            field="fix_after_n_points",
+        )
     return float(value)

@@ -39,6 +39,18 @@ ASSURANCE_TEXT = {
 }
 
 
+def icon_texts(variation_icon: str, assurance_icon: str | None = None) -> list[str]:
+    """The icons in words, variation first: the text alternative wherever they are drawn.
+
+    >>> icon_texts("improvement_low", "consistent_pass")[1]
+    'Assurance: the process will consistently meet the target'
+    """
+    texts = [VARIATION_TEXT.get(variation_icon, VARIATION_TEXT["common_cause"])]
+    if assurance_icon:
+        texts.append(ASSURANCE_TEXT.get(assurance_icon, ASSURANCE_TEXT["inconsistent"]))
+    return texts
+
+
 def _fmt(v: float) -> str:
     return f"{v:.1f}".rstrip("0").rstrip(".")
 
@@ -90,10 +102,7 @@ def variation_icon_svg(icon: str, cx: float, cy: float, r: float = 20.0) -> str:
         f'<g class="sp-icon sp-variation-icon sp-icon-{escape(icon)}" role="img" '
         f'aria-label="{escape(text)}"><title>{escape(text)}</title>'
         f'<circle cx="{_fmt(cx)}" cy="{_fmt(cy)}" r="{_fmt(r)}" fill="#ffffff" '
-        f'stroke="{colour}" stroke-width="{_fmt(r * 0.14)}"/>'
-        + letter_svg
-        + "".join(dots)
-        + "</g>"
+        f'stroke="{colour}" stroke-width="{_fmt(r * 0.14)}"/>' + letter_svg + "".join(dots) + "</g>"
     )
 
 

@@ -30,13 +30,15 @@ RULE_NONE, RULE_ASTRONOMICAL, RULE_TREND, RULE_TWO_IN_THREE, RULE_SHIFT = range(
 RULE_NAMES: StrArray = np.array(["", "astronomical", "trend", "two_in_three", "shift"])
 
 POINT_COMMON, POINT_IMPROVEMENT, POINT_CONCERN, POINT_NEUTRAL_HIGH, POINT_NEUTRAL_LOW = range(5)
-POINT_TYPES: StrArray = np.array([
-    "common_cause",
-    "special_cause_improvement",
-    "special_cause_concern",
-    "special_cause_neutral_high",
-    "special_cause_neutral_low",
-])
+POINT_TYPES: StrArray = np.array(
+    [
+        "common_cause",
+        "special_cause_improvement",
+        "special_cause_concern",
+        "special_cause_neutral_high",
+        "special_cause_neutral_low",
+    ]
+)
 
 
 def _runs(values: npt.NDArray[np.generic], period_start: BoolArray) -> npt.NDArray[np.int64]:

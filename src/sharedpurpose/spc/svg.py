@@ -24,6 +24,8 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
 from html import escape
 from typing import Any
 
@@ -39,12 +41,22 @@ from sharedpurpose.spc.icons_svg import (
     COLOUR_NEUTRAL,
     COLOUR_TARGET,
     assurance_icon_svg,
+    icon_texts,
     variation_icon_svg,
 )
 from sharedpurpose.spc.results import ChartResult
 
-__all__ = ["FONT_STACK", "POINT_STYLES", "describe", "format_x", "render_chart",
-           "render_data_table"]
+__all__ = [
+    "ANNOTATION_KINDS",
+    "FONT_STACK",
+    "POINT_STYLES",
+    "Annotation",
+    "describe",
+    "format_x",
+    "render_chart",
+    "render_data_table",
+    "render_icons",
+]
 
 FONT_STACK = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -64,11 +76,49 @@ _RULE_TEXT = {
     "shift": "part of a shift",
 }
 _CHART_NAMES = {
-    "run": "Run chart", "p": "p chart", "pp": "p′ chart", "u": "u chart", "up": "u′ chart",
-    "c": "c chart", "g": "g chart", "xmr": "XmR chart", "i": "XmR chart",
+    "run": "Run chart",
+    "p": "p chart",
+    "pp": "p′ chart",
+    "u": "u chart",
+    "up": "u′ chart",
+    "c": "c chart",
+    "g": "g chart",
+    "xmr": "XmR chart",
+    "i": "XmR chart",
 }
 _PERCENT_CHARTS = ("p", "pp")
 _MEDIAN_CHARTS = ("run", "g")
+
+# kind -> (name in the key, stroke colour, dash pattern): the dash differs by kind so that
+# colour is never the only cue; both blues and greens keep 4.5:1 on white.
+ANNOTATION_KINDS: dict[str, tuple[str, str, str | None]] = {
+    "pdsa": ("PDSA", "#005eb8", None),
+    "change": ("Change idea", "#007f3b", "6 3"),
+    "rebase": ("Rebase", COLOUR_MUTED_INK, "2 3"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Annotation:
+    """Something that happened at ``x`` (a date, ``datetime64`` or number, as the chart's x).
+
+    ``kind`` is ``pdsa``, ``change`` or ``rebase``; ``label`` is a few words ("Test huddles").
+
+    >>> Annotation(date(2024, 3, 4), "Test huddles").kind
+    'pdsa'
+    """
+
+    x: Any
+    label: str
+    kind: str = "pdsa"
+
+    def __post_init__(self) -> None:
+        if self.kind not in ANNOTATION_KINDS:
+            raise ValueError(f"kind must be one of {', '.join(ANNOTATION_KINDS)}")
+
+    @property
+    def kind_name(self) -> str:
+        return ANNOTATION_KINDS[self.kind][0]
 
 
 # --------------------------------------------------------------------------
@@ -180,8 +230,11 @@ def describe(result: ChartResult, *, target: float | None = None) -> str:
         variation = "common cause variation"
     else:
         kind, _, side = icon.partition("_")
-        word = {"improvement": "special cause improvement", "concern": "special cause concern",
-                "neutral": "special cause variation"}.get(kind, "special cause variation")
+        word = {
+            "improvement": "special cause improvement",
+            "concern": "special cause concern",
+            "neutral": "special cause variation",
+        }.get(kind, "special cause variation")
         variation = f"{word} ({'higher' if side == 'high' else 'lower'} values)"
     sentence = f"{_cadence(x)} from {first} to {last} show {variation} at the last point"
     if result.chart == "run" and result.runs_signal:
@@ -286,6 +339,8 @@ def render_chart(
     target: float | None = None,
     y_label: str | None = None,
     id_prefix: str | None = None,
+    annotations: Sequence[Annotation] = (),
+    x_range: tuple[Any, Any] | None = None,
 ) -> str:
     """A standalone, accessible SVG of ``result``.
 
@@ -293,12 +348,31 @@ def render_chart(
     ``target`` overrides the result's own target (XmR results may not carry
     one). ``id_prefix`` makes the ids of ``<title>``/``<desc>`` unique on a page
     (derived from the content when omitted, so output is deterministic).
+
+    ``annotations`` are drawn as vertical markers numbered in the order given, each
+    with its own ``<title>``, and listed in a key below the chart ("1. PDSA: …").
+    ``x_range=(start, end)`` fixes the x scale and its ticks, so that charts drawn
+    with the same range line up on one time axis.
+
+    >>> from sharedpurpose.spc.runs import run_chart
+    >>> svg = render_chart(run_chart([3, 1, 4, 1, 5]), title="Falls",
+    ...                    annotations=[Annotation(3, "New checklist", "change")])
+    >>> "1. Change idea: New checklist" in svg
+    True
     """
     if width < 200 or height < 150:
         raise ValueError("width must be at least 200 and height at least 150")
     tgt = _target_of(result, target)
     percent = result.chart in _PERCENT_CHARTS
+    dated = _is_dates(result.x)
+    notes = [(i + 1, a, _x_of(a.x)) for i, a in enumerate(annotations)]
     desc = description if description is not None else describe(result, target=tgt)
+    if description is None and notes:
+        desc += (
+            " Marked on the chart: "
+            + "; ".join(_annotation_text(n, a, dated) for n, a, _ in notes)
+            + "."
+        )
     if id_prefix is None:
         digest = hashlib.sha1(  # noqa: S324 - an id, not security
             (title + desc + result.value.tobytes().hex()).encode()
@@ -323,10 +397,13 @@ def render_chart(
     plot_h = height - top - bottom
 
     # Scales.
-    if xv.size:
+    if x_range is not None:
+        x_lo, x_hi = sorted((_x_of(x_range[0]), _x_of(x_range[1])))
+    elif xv.size:
         x_lo, x_hi = float(xv.min()), float(xv.max())
     else:
         x_lo, x_hi = 0.0, 1.0
+    domain = (x_lo, x_hi)
     if x_hi == x_lo:
         x_lo, x_hi = x_lo - 1, x_hi + 1
     pad_x = (x_hi - x_lo) * 0.02
@@ -345,9 +422,13 @@ def render_chart(
     def sy(v: float) -> float:
         return top + (y_hi - v) / (y_hi - y_lo) * plot_h
 
+    key_lines = [_annotation_text(n, a, dated) for n, a, _ in notes]
+    key_height = KEY_ROW_HEIGHT * len(key_lines) + KEY_PADDING if key_lines else 0.0
+    full_height = height + key_height
+
     out: list[str] = []
     out.append(
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {_f(full_height)}" '
         f'role="img" aria-labelledby="{tid} {did}" '
         f'class="sp-chart sp-chart-{escape(result.chart)}" '
         f'font-family="{escape(FONT_STACK)}" font-size="12" '
@@ -355,7 +436,7 @@ def render_chart(
     )
     out.append(f'<title id="{tid}">{escape(title)}</title>')
     out.append(f'<desc id="{did}">{escape(desc)}</desc>')
-    out.append(f'<rect x="0" y="0" width="{width}" height="{height}" fill="#ffffff"/>')
+    out.append(f'<rect x="0" y="0" width="{width}" height="{_f(full_height)}" fill="#ffffff"/>')
     out.append(
         f'<text x="{_f(left)}" y="22" font-size="15" font-weight="600" fill="{COLOUR_INK}" '
         f'aria-hidden="true">{escape(title)}</text>'
@@ -394,15 +475,21 @@ def render_chart(
         f'stroke="{COLOUR_MUTED_INK}" stroke-width="1"/>'
     )
     day = _needs_day(x)
-    for i in _x_tick_indices(xv.size, plot_w):
-        xx = sx(float(xv[i]))
+    if x_range is not None:
+        ticks = _range_ticks(domain[0], domain[1], dated, plot_w)
+    else:
+        ticks = [
+            (float(xv[i]), format_x(x[i], with_day=day)) for i in _x_tick_indices(xv.size, plot_w)
+        ]
+    for tick_x, tick_label in ticks:
+        xx = sx(tick_x)
         out.append(
             f'<line x1="{_f(xx)}" y1="{_f(axis_y)}" x2="{_f(xx)}" y2="{_f(axis_y + 4)}" '
             f'stroke="{COLOUR_MUTED_INK}" stroke-width="1"/>'
         )
         out.append(
             f'<text x="{_f(xx)}" y="{_f(axis_y + 17)}" text-anchor="middle" '
-            f'fill="{COLOUR_MUTED_INK}">{escape(format_x(x[i], with_day=day))}</text>'
+            f'fill="{COLOUR_MUTED_INK}">{escape(tick_label)}</text>'
         )
     if y_label:
         out.append(
@@ -441,6 +528,8 @@ def render_chart(
             f'fill="{COLOUR_TARGET}">{escape("Target " + _number(tgt, percent))}</text></g>'
         )
 
+    out.append(_annotation_markers(notes, dated, sx, top, axis_y, domain))
+
     # Data line: segments per period, broken at missing values.
     data_paths = []
     for a, b in zip(bounds[:-1], bounds[1:], strict=True):
@@ -478,8 +567,134 @@ def render_chart(
     out.append("</g>")
 
     out.append(_legend(result, used, tgt, left, width, height, percent))
+    if key_lines:
+        out.append(_annotation_key(key_lines, left, width, height))
     out.append("</svg>")
     return "".join(out)
+
+
+# --------------------------------------------------------------------------
+# Annotations and shared axes
+# --------------------------------------------------------------------------
+
+KEY_ROW_HEIGHT = 16.0
+KEY_PADDING = 10.0
+ANNOTATION_BADGE_R = 8.0
+
+
+def _x_of(value: Any) -> float:
+    """An x value (date, ``datetime64``, ISO string or number) on the chart's numeric scale."""
+    if isinstance(value, date | str):
+        value = np.datetime64(value, "D")
+    if isinstance(value, np.datetime64):
+        return float(value.astype("datetime64[D]").astype(np.int64))
+    return float(value)
+
+
+def _annotation_text(number: int, note: Annotation, dated: bool) -> str:
+    x = note.x
+    if dated and isinstance(x, date | str):
+        x = np.datetime64(x, "D")
+    return f"{number}. {note.kind_name}: {note.label} ({format_x(x, with_day=dated)})"
+
+
+def _annotation_markers(
+    notes: Sequence[tuple[int, Annotation, float]],
+    dated: bool,
+    sx: Any,
+    top: float,
+    axis_y: float,
+    domain: tuple[float, float],
+) -> str:
+    """Numbered vertical markers; badges that would overlap step down a row."""
+    if not notes:
+        return ""
+    parts: list[str] = []
+    placed: list[tuple[float, int]] = []
+    r = ANNOTATION_BADGE_R
+    for number, note, xv in notes:
+        if not domain[0] <= xv <= domain[1]:
+            continue
+        xx = sx(xv)
+        row = 0
+        while any(abs(xx - px) < 2 * r + 2 and prow == row for px, prow in placed):
+            row += 1
+        placed.append((xx, row))
+        by = top + r + 2 + row * (2 * r + 2)
+        _, colour, dash = ANNOTATION_KINDS[note.kind]
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        parts.append(
+            f'<g class="sp-annotation sp-annotation-{escape(note.kind)}">'
+            f"<title>{escape(_annotation_text(number, note, dated))}</title>"
+            f'<line x1="{_f(xx)}" y1="{_f(by + r)}" x2="{_f(xx)}" y2="{_f(axis_y)}" '
+            f'stroke="{colour}" stroke-width="1.5"{dash_attr}/>'
+            f'<circle cx="{_f(xx)}" cy="{_f(by)}" r="{_f(r)}" fill="#ffffff" stroke="{colour}" '
+            f'stroke-width="1.5"/>'
+            f'<text x="{_f(xx)}" y="{_f(by + 3.5)}" text-anchor="middle" font-size="10" '
+            f'font-weight="700" fill="{colour}">{number}</text></g>'
+        )
+    return '<g class="sp-annotations">' + "".join(parts) + "</g>"
+
+
+def _annotation_key(lines: Sequence[str], left: float, width: float, height: float) -> str:
+    """One line per annotation below the legend, shortened to fit (the marker keeps it whole)."""
+    most = max(10, int((width - left - 8) // LEGEND_CHAR_WIDTH))
+    rows = []
+    for i, line in enumerate(lines):
+        text = line if len(line) <= most else line[: most - 1].rstrip() + "…"
+        y = height + KEY_PADDING / 2 + KEY_ROW_HEIGHT * i + 4
+        rows.append(f'<text x="{_f(left)}" y="{_f(y)}" fill="{COLOUR_INK}">{escape(text)}</text>')
+    return '<g class="sp-annotation-key" aria-hidden="true">' + "".join(rows) + "</g>"
+
+
+# Steps between date ticks, in months, smallest first.
+_MONTH_STEPS = (1, 2, 3, 6, 12, 24, 60)
+
+
+def _range_ticks(lo: float, hi: float, dated: bool, plot_w: float) -> list[tuple[float, str]]:
+    """Ticks that depend on the range alone, so charts sharing a range share their ticks."""
+    most = max(2, int(plot_w // 80))
+    if not dated:
+        return [(t, _number(t)) for t in _nice_ticks(lo, hi, most - 1) if lo <= t <= hi]
+    first = np.datetime64(int(math.ceil(lo)), "D").astype("datetime64[M]")
+    last = np.datetime64(int(math.floor(hi)), "D").astype("datetime64[M]")
+    span = int((last - first).astype(np.int64)) + 1
+    step = next((s for s in _MONTH_STEPS if span / s <= most), _MONTH_STEPS[-1])
+    ticks = []
+    for m in range(int(first.astype(np.int64)), int(last.astype(np.int64)) + 1):
+        if m % step:
+            continue
+        day = np.datetime64(m, "M").astype("datetime64[D]")
+        value = float(day.astype(np.int64))
+        if lo <= value <= hi:
+            ticks.append((value, format_x(day)))
+    return ticks
+
+
+def render_icons(result: ChartResult, *, target: float | None = None, size: int = 36) -> str:
+    """The variation icon and (with a target) the assurance icon alone, as a small SVG.
+
+    Its accessible name reads both icons in words, for dashboard rows.
+
+    >>> from sharedpurpose.spc.runs import run_chart
+    >>> svg = render_icons(run_chart([1, 2, 3, 2, 1]))
+    >>> 'aria-label="Common cause variation: no significant change"' in svg
+    True
+    """
+    tgt = _target_of(result, target)
+    assurance = result.assurance_icon if tgt is not None else None
+    texts = icon_texts(result.variation_icon, assurance)
+    r = size / 2 - 1
+    parts = [variation_icon_svg(result.variation_icon, size / 2, size / 2, r)]
+    if assurance:
+        parts.append(assurance_icon_svg(assurance, size * 1.5 + 4, size / 2, r))
+    w = size * len(parts) + 4 * (len(parts) - 1)
+    label = escape(". ".join(texts))
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {w} {size}" width="{w}" '
+        f'height="{size}" role="img" aria-label="{label}" class="sp-icons-compact" '
+        f'font-family="{escape(FONT_STACK)}"><title>{label}</title>' + "".join(parts) + "</svg>"
+    )
 
 
 def _x_tick_indices(size: int, plot_w: float) -> list[int]:
@@ -549,18 +764,27 @@ def _legend(
     centre_name = "Median" if result.chart in _MEDIAN_CHARTS else "Mean"
     entries: list[tuple[str, str]] = []
     entries.append(
-        ("line", f'<line x1="0" y1="0" x2="18" y2="0" stroke="#000000" stroke-width="1.5"/>'
-         f"|{centre_name}")
+        (
+            "line",
+            f'<line x1="0" y1="0" x2="18" y2="0" stroke="#000000" stroke-width="1.5"/>'
+            f"|{centre_name}",
+        )
     )
     if np.any(np.isfinite(result.upl)) or np.any(np.isfinite(result.lpl)):
         entries.append(
-            ("line", '<line x1="0" y1="0" x2="18" y2="0" stroke="#7b7d7d" stroke-width="1.2" '
-             'stroke-dasharray="6 4"/>|Process limits')
+            (
+                "line",
+                '<line x1="0" y1="0" x2="18" y2="0" stroke="#7b7d7d" stroke-width="1.2" '
+                'stroke-dasharray="6 4"/>|Process limits',
+            )
         )
     if target is not None:
         entries.append(
-            ("line", f'<line x1="0" y1="0" x2="18" y2="0" stroke="{COLOUR_TARGET}" '
-             f'stroke-width="1.5" stroke-dasharray="10 3 2 3"/>|Target')
+            (
+                "line",
+                f'<line x1="0" y1="0" x2="18" y2="0" stroke="{COLOUR_TARGET}" '
+                f'stroke-width="1.5" stroke-dasharray="10 3 2 3"/>|Target',
+            )
         )
     for ptype in POINT_STYLES:
         if ptype in used:
@@ -593,7 +817,9 @@ def _legend(
 # --------------------------------------------------------------------------
 
 
-def render_data_table(result: ChartResult, *, caption: str | None = None) -> str:
+def render_data_table(
+    result: ChartResult, *, caption: str | None = None, css_class: str = "sp-data-table"
+) -> str:
     """An accessible HTML ``<table>`` with the chart's numbers, one row per point.
 
     >>> from sharedpurpose.spc.runs import run_chart
@@ -614,9 +840,10 @@ def render_data_table(result: ChartResult, *, caption: str | None = None) -> str
     cols.append("Variation")
     cap = caption if caption is not None else _CHART_NAMES.get(result.chart, result.chart)
     rows = [
-        '<table class="sp-data-table">',
+        f'<table class="{escape(css_class)}">',
         f"<caption>{escape(cap)}</caption>",
-        "<thead><tr>" + "".join(f'<th scope="col">{escape(c)}</th>' for c in cols)
+        "<thead><tr>"
+        + "".join(f'<th scope="col">{escape(c)}</th>' for c in cols)
         + "</tr></thead>",
         "<tbody>",
     ]

@@ -1,13 +1,17 @@
+"""The public team page, a person's teams, and the team dashboard."""
+
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_safe
 
 from .. import selectors
-from ..access import teams_visible_to
-from ..presenters import MeasurePresenter
+from ..access import Capability, team_get_for, teams_visible_to
+from ..forms.pdsa import DashboardFilterForm
+from ..presenters import Dashboard
 
 
 @require_safe
@@ -24,18 +28,38 @@ def team_detail(request: HttpRequest, team_slug: str) -> HttpResponse:
 @login_required
 @require_safe
 def my_teams(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "improvement/my_teams.html", {"teams": teams_visible_to(request.user)}
+    return render(request, "improvement/my_teams.html", {"teams": teams_visible_to(request.user)})
+
+
+def is_htmx_partial(request: HttpRequest) -> bool:
+    """An htmx swap wants a fragment; restoring history after a reload wants the whole page."""
+    return (
+        request.headers.get("HX-Request") == "true"
+        and request.headers.get("HX-History-Restore-Request") != "true"
     )
 
 
 @login_required
 @require_safe
 def team_workspace(request: HttpRequest, team_slug: str) -> HttpResponse:
-    team = selectors.team_workspace_get(user=request.user, slug=team_slug)
-    measures = [MeasurePresenter(m) for m in selectors.team_measures_with_points(team)]
-    return render(
-        request,
-        "improvement/team_workspace.html",
-        {"team": team, "members": selectors.team_members(team), "measures": measures},
+    team, capabilities = team_get_for(request.user, team_slug, Capability.VIEW)
+    form = DashboardFilterForm(request.GET, team=team)
+    # A bad filter shows its error and every measure rather than failing.
+    valid = form.is_valid()
+    dashboard = Dashboard(
+        team,
+        goal=form.cleaned_data.get("goal") if valid else None,
+        side=form.cleaned_data.get("side", "") if valid else "",
     )
+    template = (
+        "improvement/charts/_dashboard_measures.html"
+        if is_htmx_partial(request)
+        else "improvement/team_workspace.html"
+    )
+    response = render(
+        request,
+        template,
+        {"team": team, "capabilities": capabilities, "form": form, "dashboard": dashboard},
+    )
+    patch_vary_headers(response, ["HX-Request"])
+    return response
