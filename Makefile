@@ -81,9 +81,13 @@ typecheck: install-dev
 pytest: install-dev assets chromium
 	$(VENV)/bin/pytest
 
-bench: install ## SPC benchmark against the Python peers (see bench/README.md)
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+bench: install assets ## every benchmark in bench/ (see bench/README.md)
 	$(UV) sync --frozen --inexact --quiet --extra bench
 	$(VENV)/bin/python bench/spc_xmr.py
+	$(VENV)/bin/python bench/dashboard.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(VENV)/bin/python bench/import_points.py
 
 clean:
 	rm -rf $(VENV) node_modules build var
