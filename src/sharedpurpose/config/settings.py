@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "sharedpurpose.accounts",
     "sharedpurpose.programmes",
     "sharedpurpose.improvement",
+    "sharedpurpose.engagement",
     "sharedpurpose.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -178,7 +179,16 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/3m/key",
 }
 
-EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+# The embedded default writes each e-mail to a file under var/mail, so a newcomer can read what
+# was sent; production sets an smtp:// URL.
+EMAIL_CONFIG = (
+    env.email_url("EMAIL_URL")
+    if "EMAIL_URL" in env
+    else {
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(VAR_DIR / "mail"),
+    }
+)
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Shared Purpose <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

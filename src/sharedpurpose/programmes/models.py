@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
@@ -12,6 +13,9 @@ class Programme(models.Model):
     summary = models.TextField(help_text="One or two sentences shown in lists and search results.")
     description = models.TextField(blank=True, help_text="Markdown.")
     is_published = models.BooleanField(default=False)
+    comments_locked = models.BooleanField(
+        default=False, help_text="Locked pages keep their comments but take no new ones."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -53,6 +57,9 @@ class Round(models.Model):
     applications_close_at = models.DateTimeField(null=True, blank=True)
     delivery_starts_on = models.DateField(null=True, blank=True)
     delivery_ends_on = models.DateField(null=True, blank=True)
+    comments_locked = models.BooleanField(
+        default=False, help_text="Locked pages keep their comments but take no new ones."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -77,3 +84,55 @@ class Round(models.Model):
             "programmes:round",
             kwargs={"programme_slug": self.programme.slug, "round_slug": self.slug},
         )
+
+
+class RoundTransition(models.Model):
+    """One move of a round through its lifecycle: who moved it, when, from where to where."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField(max_length=20, choices=RoundState.choices)
+    to_state = models.CharField(max_length=20, choices=RoundState.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    occurred_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["round", "occurred_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.round}: {self.from_state} -> {self.to_state}"
+
+
+class Announcement(models.Model):
+    """News of a programme or round, published in the Atom feed (e.g. applications open)."""
+
+    class Kind(models.TextChoices):
+        APPLICATIONS_OPEN = "applications_open", "Applications open"
+        NEWS = "news", "News"
+
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="announcements")
+    round = models.ForeignKey(
+        Round, on_delete=models.CASCADE, null=True, blank=True, related_name="announcements"
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.NEWS)
+    title = models.CharField(max_length=200)
+    body = models.TextField(help_text="Markdown.")
+    published_at = models.DateTimeField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        constraints = [
+            # Opening a round announces it once, however often the transition is retried.
+            models.UniqueConstraint(
+                fields=["round", "kind"],
+                condition=models.Q(kind="applications_open"),
+                name="one_opening_announcement_per_round",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
