@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("sharedpurpose.core.urls")),
     path("", include("sharedpurpose.programmes.urls")),
     path("teams/", include("sharedpurpose.improvement.urls")),
+    path("", include("sharedpurpose.engagement.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,1 @@
+"""URL patterns of the public engagement features, one module per area."""
