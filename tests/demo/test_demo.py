@@ -13,6 +13,7 @@ from sharedpurpose import spc
 from sharedpurpose.accounts.models import User
 from sharedpurpose.accounts.roles import user_is_assessor, user_is_programme_staff
 from sharedpurpose.demo.content import DEMO_PASSWORD
+from sharedpurpose.engagement.models import Comment, FunderAnswer, OutboxMessage, Subscriber
 from sharedpurpose.improvement.models import (
     DataPoint,
     DriverNode,
@@ -39,6 +40,10 @@ MODELS: list[type[Model]] = [
     DataPoint,
     PdsaCycle,
     PdsaCycle.measures.through,
+    Comment,
+    FunderAnswer,
+    Subscriber,
+    OutboxMessage,
 ]
 BASELINE_POINTS = 12  # limits fixed on the first year, before any change idea started
 

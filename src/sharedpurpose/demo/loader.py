@@ -33,6 +33,8 @@ from sharedpurpose.improvement.models import (
 from sharedpurpose.programmes.models import Programme, Round
 
 from . import content
+from .engagement import comments_demo_load
+from .subscriptions import subscriptions_demo_load
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 DEMO_MONTHS = 36  # April 2016 to March 2019, the span of the real A&E data
@@ -397,6 +399,8 @@ def demo_load() -> list[DemoSignIn]:
     users = _users()
     shared_purpose = _programmes()
     _teams(shared_purpose, users)
+    comments_demo_load()
+    subscriptions_demo_load()
     # Assessors judge applications; they must never see a team's workspace as a member.
     TeamMembership.objects.filter(user=users["assessor"]).delete()
     return [

@@ -9,5 +9,6 @@ register = template.Library()
 
 @register.inclusion_tag("engagement/_stay_informed.html", takes_context=True)
 def stay_informed_box(context: dict[str, Any], programme: Any = None) -> dict[str, Any]:
-    """The "Stay informed" sign-up box shown on programme and round pages."""
+    """The "Stay informed" box on programme and round pages, linking to the sign-up page
+    with that programme chosen."""
     return {"request": context.get("request"), "programme": programme}

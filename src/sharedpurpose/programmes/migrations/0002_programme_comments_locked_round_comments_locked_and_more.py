@@ -6,52 +6,143 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('programmes', '0001_initial'),
+        ("programmes", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='programme',
-            name='comments_locked',
-            field=models.BooleanField(default=False, help_text='Locked pages keep their comments but take no new ones.'),
+            model_name="programme",
+            name="comments_locked",
+            field=models.BooleanField(
+                default=False, help_text="Locked pages keep their comments but take no new ones."
+            ),
         ),
         migrations.AddField(
-            model_name='round',
-            name='comments_locked',
-            field=models.BooleanField(default=False, help_text='Locked pages keep their comments but take no new ones.'),
+            model_name="round",
+            name="comments_locked",
+            field=models.BooleanField(
+                default=False, help_text="Locked pages keep their comments but take no new ones."
+            ),
         ),
         migrations.CreateModel(
-            name='RoundTransition',
+            name="RoundTransition",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('from_state', models.CharField(choices=[('draft', 'Draft'), ('announced', 'Opening soon'), ('open', 'Open for applications'), ('closed', 'Closed for applications'), ('in_delivery', 'In delivery'), ('complete', 'Complete')], max_length=20)),
-                ('to_state', models.CharField(choices=[('draft', 'Draft'), ('announced', 'Opening soon'), ('open', 'Open for applications'), ('closed', 'Closed for applications'), ('in_delivery', 'In delivery'), ('complete', 'Complete')], max_length=20)),
-                ('occurred_at', models.DateTimeField(auto_now_add=True)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('round', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='transitions', to='programmes.round')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "from_state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("announced", "Opening soon"),
+                            ("open", "Open for applications"),
+                            ("closed", "Closed for applications"),
+                            ("in_delivery", "In delivery"),
+                            ("complete", "Complete"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "to_state",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("announced", "Opening soon"),
+                            ("open", "Open for applications"),
+                            ("closed", "Closed for applications"),
+                            ("in_delivery", "In delivery"),
+                            ("complete", "Complete"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="transitions",
+                        to="programmes.round",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['round', 'occurred_at', 'pk'],
+                "ordering": ["round", "occurred_at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Announcement',
+            name="Announcement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('applications_open', 'Applications open'), ('news', 'News')], default='news', max_length=20)),
-                ('title', models.CharField(max_length=200)),
-                ('body', models.TextField(help_text='Markdown.')),
-                ('published_at', models.DateTimeField()),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='announcements', to='programmes.programme')),
-                ('round', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='announcements', to='programmes.round')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("applications_open", "Applications open"), ("news", "News")],
+                        default="news",
+                        max_length=20,
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("body", models.TextField(help_text="Markdown.")),
+                ("published_at", models.DateTimeField()),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="announcements",
+                        to="programmes.programme",
+                    ),
+                ),
+                (
+                    "round",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="announcements",
+                        to="programmes.round",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-published_at', '-pk'],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('kind', 'applications_open')), fields=('round', 'kind'), name='one_opening_announcement_per_round')],
+                "ordering": ["-published_at", "-pk"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("kind", "applications_open")),
+                        fields=("round", "kind"),
+                        name="one_opening_announcement_per_round",
+                    )
+                ],
             },
         ),
     ]

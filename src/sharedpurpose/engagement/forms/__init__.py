@@ -1,0 +1,1 @@
+"""Forms of the engagement features, one module per area."""

@@ -1,0 +1,1 @@
+"""Changes to comments, subscriptions and the outbox, one module per area."""

@@ -1,0 +1,1 @@
+"""Views of the engagement features, one module per area."""

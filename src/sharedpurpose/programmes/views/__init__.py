@@ -1,0 +1,1 @@
+"""Programme and round pages: ``public`` for everyone, ``staff`` under /manage/."""
