@@ -88,6 +88,8 @@ bench: install assets ## every benchmark in bench/ (see bench/README.md)
 	$(VENV)/bin/python bench/spc_xmr.py
 	$(VENV)/bin/python bench/dashboard.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(VENV)/bin/python bench/import_points.py
+	$(VENV)/bin/python bench/fanout.py
+	$(VENV)/bin/python bench/round_page_rps.py
 
 clean:
 	rm -rf $(VENV) node_modules build var
