@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Min, Q
 from django.utils import timezone
 
 from sharedpurpose.core.audit import audit_record
@@ -186,7 +186,26 @@ def outbox_deliver(
                 _deliver_one(message, mail_connection, patterns, result, now())
     finally:
         mail_connection.close()
+    if result.retried:
+        outbox_schedule_retry()
     return result
+
+
+def outbox_schedule_retry() -> None:
+    """Queue a delivery run for when the earliest backed-off message falls due.
+
+    Without it a message that failed would wait for the next unrelated delivery run. Backends
+    that cannot defer work (the immediate backend tests use) rely on later runs instead.
+    """
+    from django_tasks import default_task_backend
+
+    from .tasks import outbox_deliver_task
+
+    first_due = OutboxMessage.objects.filter(
+        status=Status.QUEUED, next_attempt_at__isnull=False
+    ).aggregate(first=Min("next_attempt_at"))["first"]
+    if first_due is not None and default_task_backend.supports_defer:
+        outbox_deliver_task.using(run_after=first_due).enqueue()
 
 
 def _deliver_one(
