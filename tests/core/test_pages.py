@@ -68,3 +68,20 @@ def test_each_request_is_logged_as_one_json_line(
     assert entry["path"] == "/programmes/"
     assert entry["status"] == 200
     assert entry["level"] == "info"
+
+
+@pytest.mark.django_db
+def test_staff_find_their_pages_in_the_header_and_others_do_not(client: Client) -> None:
+    from sharedpurpose.accounts.roles import SiteRole, user_role_grant
+    from tests.factories import UserFactory
+
+    member = UserFactory.create()
+    client.force_login(member)
+    assert "Manage programmes" not in client.get("/programmes/").content.decode()
+
+    staff = UserFactory.create()
+    user_role_grant(user=staff, role=SiteRole.PROGRAMME_STAFF)
+    client.force_login(staff)
+    header = client.get("/programmes/").content.decode().split("</header>")[0]
+    assert 'href="/manage/"' in header
+    assert "Comments to moderate" in header

@@ -6,6 +6,7 @@ from django import template
 from django.forms import BoundField
 from django.utils.safestring import SafeString, mark_safe
 
+from sharedpurpose.accounts.roles import user_is_programme_staff
 from sharedpurpose.core.text import markdown_to_html
 
 register = template.Library()
@@ -17,6 +18,12 @@ _INPUT_CLASSES = {
     "radioselect": "nhsuk-radios__input",
     "checkboxselectmultiple": "nhsuk-checkboxes__input",
 }
+
+
+@register.filter
+def is_programme_staff(user: Any) -> bool:
+    """Whether to offer staff links; staff pages check the role again themselves."""
+    return user_is_programme_staff(user)
 
 
 @register.filter
