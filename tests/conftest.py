@@ -5,6 +5,11 @@ from typing import Any
 
 import pytest
 from django.core.cache import caches
+from hypothesis import settings as hypothesis_settings
+
+# Two shared cores can stall any example; correctness, not speed, is what the properties check.
+hypothesis_settings.register_profile("sharedpurpose", deadline=None)
+hypothesis_settings.load_profile("sharedpurpose")
 
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
