@@ -18,6 +18,7 @@ from django.db import models, transaction
 
 from sharedpurpose.accounts.models import User
 from sharedpurpose.accounts.roles import SiteRole, user_role_grant
+from sharedpurpose.improvement.charts import measure_charts_invalidate
 from sharedpurpose.improvement.models import (
     DataPoint,
     DriverNode,
@@ -194,7 +195,7 @@ def _points(measure: Measure, wanted: list[Point]) -> None:
         DataPoint(measure=measure, period=period, value=value, denominator=n)
         for period, value, n in wanted
     )
-    Measure.objects.filter(pk=measure.pk).update(data_version=models.F("data_version") + 1)
+    measure_charts_invalidate(measure_ids=[measure.pk])
 
 
 def _teams(round_: Round, users: dict[str, User]) -> None:

@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Any
 
 import numpy as np
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
@@ -35,6 +35,17 @@ from .models import (
     Rebase,
     Side,
 )
+
+
+def measure_charts_invalidate(*, measure_ids: Iterable[int]) -> None:
+    """Make the cached charts of these measures recompute on their next read.
+
+    Every change to a measure's data, settings or annotations calls this; the cache trusts it.
+    """
+    ids = set(measure_ids)
+    if ids:
+        Measure.objects.filter(pk__in=ids).update(data_version=F("data_version") + 1)
+
 
 #: Making Data Count asks "any special cause recently?"; the last six points answer it.
 RECENT_POINTS = 6

@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
+
+from sharedpurpose.improvement.charts import measure_charts_invalidate
 
 from ..imports import DENOMINATOR, VALUE, parse_number, period_problem, point_problems
 from ..models import DataPoint, DataPointChange, Measure
@@ -148,5 +149,5 @@ def points_save(*, actor: User, measure: Measure, rows: Sequence[PointEntry]) ->
             )
         if changes:
             DataPointChange.objects.bulk_create(changes)
-            Measure.objects.filter(pk=measure.pk).update(data_version=F("data_version") + 1)
+            measure_charts_invalidate(measure_ids=[measure.pk])
     return PointsSaved(created=created, updated=updated, removed=removed)

@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from sharedpurpose.core.audit import audit_changes, audit_record
+from sharedpurpose.improvement.charts import measure_charts_invalidate
 
 from ..access import team_scope
 from ..models import CorporateService, DriverNode, Goal, Measure, Side, Team, TeamMembership
@@ -445,9 +446,9 @@ def _next_position(*, goal: Goal, parent: DriverNode | None) -> int:
 
 def _measures_redraw(condition: Q) -> None:
     """Make the cached charts of the matching measures recompute (their annotations changed)."""
-    ids = set(Measure.objects.filter(condition).values_list("pk", flat=True))
-    if ids:
-        Measure.objects.filter(pk__in=ids).update(data_version=F("data_version") + 1)
+    measure_charts_invalidate(
+        measure_ids=Measure.objects.filter(condition).values_list("pk", flat=True)
+    )
 
 
 def _snapshot(obj: Any, fields: Iterable[str]) -> dict[str, Any]:

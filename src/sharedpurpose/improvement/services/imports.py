@@ -26,10 +26,10 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 
 from sharedpurpose.core.audit import audit_record
+from sharedpurpose.improvement.charts import measure_charts_invalidate
 
 from .. import imports
 from ..access import team_scope
@@ -327,7 +327,7 @@ class _Writer:
 
     def finish(self) -> None:
         if self.touched:
-            Measure.objects.filter(pk__in=self.touched).update(data_version=F("data_version") + 1)
+            measure_charts_invalidate(measure_ids=self.touched)
 
 
 class _PostgresWriter(_Writer):

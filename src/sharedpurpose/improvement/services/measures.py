@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 
 from sharedpurpose.core.audit import audit_changes, audit_record
+from sharedpurpose.improvement.charts import measure_charts_invalidate
 
 from ..access import team_scope
 from ..library import library_template_get
@@ -94,7 +94,7 @@ def _validate(
 
 
 def _bump_data_version(measure: Measure) -> None:
-    Measure.objects.filter(pk=measure.pk).update(data_version=F("data_version") + 1)
+    measure_charts_invalidate(measure_ids=[measure.pk])
     measure.refresh_from_db(fields=["data_version"])
 
 

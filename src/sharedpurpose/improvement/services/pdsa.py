@@ -6,16 +6,15 @@ deleting one bumps the ``data_version`` of every measure it links to (before and
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 
 from sharedpurpose.core.audit import audit_changes, audit_record
+from sharedpurpose.improvement.charts import measure_charts_invalidate
 
 from ..access import team_scope
 from ..models import DriverNode, Measure, PdsaCycle
@@ -110,12 +109,6 @@ def _in_ramp_after(cycle: PdsaCycle, candidate: PdsaCycle) -> bool:
     return False
 
 
-def _bump(measure_ids: Iterable[int]) -> None:
-    ids = set(measure_ids)
-    if ids:
-        Measure.objects.filter(pk__in=ids).update(data_version=F("data_version") + 1)
-
-
 def _snapshot(cycle: PdsaCycle) -> dict[str, Any]:
     data: dict[str, Any] = {name: getattr(cycle, name) for name in _TEXT_FIELDS}
     data.update(
@@ -132,7 +125,7 @@ def pdsa_create(*, actor: User, change_idea: DriverNode, values: PdsaValues) -> 
     cleaned = _clean(values, change_idea=change_idea, cycle=None)
     cycle = PdsaCycle.objects.create(change_idea=change_idea, created_by=actor, **cleaned)
     cycle.measures.set(values.measures)
-    _bump(m.pk for m in values.measures)
+    measure_charts_invalidate(measure_ids=(m.pk for m in values.measures))
     audit_record(
         actor=actor,
         action="pdsa.create",
@@ -154,7 +147,7 @@ def pdsa_update(*, actor: User, cycle: PdsaCycle, values: PdsaValues) -> PdsaCyc
     cycle.save()
     cycle.measures.set(values.measures)
     after = _snapshot(cycle)
-    _bump([*before["measures"], *after["measures"]])
+    measure_charts_invalidate(measure_ids=[*before["measures"], *after["measures"]])
     audit_record(
         actor=actor,
         action="pdsa.update",
@@ -178,4 +171,4 @@ def pdsa_delete(*, actor: User, cycle: PdsaCycle) -> None:
         changes=audit_changes(before, {}),
     )
     cycle.delete()
-    _bump(before["measures"])
+    measure_charts_invalidate(measure_ids=before["measures"])

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 
 from sharedpurpose.core.audit import audit_changes, audit_record
+from sharedpurpose.improvement.charts import measure_charts_invalidate
 
 from ..access import team_scope
 from ..models import Measure, Rebase
@@ -18,10 +18,6 @@ if TYPE_CHECKING:
     from sharedpurpose.accounts.models import User
 
 REASON_MAX_LENGTH = 500
-
-
-def _bump(measure: Measure) -> None:
-    Measure.objects.filter(pk=measure.pk).update(data_version=F("data_version") + 1)
 
 
 @transaction.atomic
@@ -43,7 +39,7 @@ def rebase_add(*, actor: User, measure: Measure, period: date, reason: str) -> R
     if errors:
         raise ValidationError(errors)
     rebase = Rebase.objects.create(measure=measure, period=period, reason=reason, created_by=actor)
-    _bump(measure)
+    measure_charts_invalidate(measure_ids=[measure.pk])
     audit_record(
         actor=actor,
         action="rebase.add",
@@ -68,4 +64,4 @@ def rebase_remove(*, actor: User, rebase: Rebase) -> None:
         changes=audit_changes(before, {}),
     )
     rebase.delete()
-    _bump(measure)
+    measure_charts_invalidate(measure_ids=[measure.pk])
