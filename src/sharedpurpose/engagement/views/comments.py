@@ -4,20 +4,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from functools import wraps
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from sharedpurpose.accounts.roles import user_is_programme_staff
 from sharedpurpose.core.text import markdown_to_html
+from sharedpurpose.core.web import form_add_service_error, request_actor, staff_required
 from sharedpurpose.programmes.models import Programme, Round
 
 from .. import comments_selectors as selectors
@@ -32,42 +29,15 @@ from ..models import Comment
 from ..services import comments as services
 
 if TYPE_CHECKING:
-    from sharedpurpose.accounts.models import User
+    pass
 
 View = Callable[..., HttpResponse]
 THANKS_PENDING = "Thank you: your comment will appear once checked."
 THANKS_PUBLISHED = "Thank you: your comment has been published."
 
 
-def staff_required(view: View) -> View:
-    """Anonymous visitors go to sign in; signed-in people who are not programme staff get 403."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not user_is_programme_staff(request.user):
-            raise PermissionDenied("Only programme staff can moderate comments.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
 def _ip(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
-
-
-def _actor(request: HttpRequest) -> User:
-    user = request.user
-    assert user.is_authenticated
-    return user
-
-
-def _add_service_error(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _status(error: ValidationError) -> int:
@@ -117,7 +87,7 @@ def comment_post(request: HttpRequest) -> HttpResponse:
                 honeypot=data["website"],
             )
         except ValidationError as error:
-            _add_service_error(form, error)
+            form_add_service_error(form, error)
             status = _status(error)
         else:
             published = comment is not None and comment.status == Comment.Status.PUBLISHED
@@ -144,7 +114,7 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
                     comment=comment, reason=form.cleaned_data["reason"], ip_address=_ip(request)
                 )
             except ValidationError as error:
-                _add_service_error(form, error)
+                form_add_service_error(form, error)
                 status = _status(error)
             else:
                 messages.success(request, "Thank you: staff will check the comment you reported.")
@@ -179,7 +149,7 @@ def _moderate(action: Callable[..., Any], done: str) -> View:
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         comment = _comment_get(pk, public=False)
         try:
-            action(actor=_actor(request), comment=comment)
+            action(actor=request_actor(request), comment=comment)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
@@ -207,7 +177,7 @@ comment_unhide = _moderate(services.comment_unhide, "Unhid")
 def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _comment_get(pk, public=False)
     if request.method == "POST":
-        services.comment_delete(actor=_actor(request), comment=comment)
+        services.comment_delete(actor=request_actor(request), comment=comment)
         messages.success(request, f"Deleted the comment by {comment.author_name}.")
         return redirect("engagement:moderation_queue")
     return render(request, "engagement/comments/delete.html", {"comment": comment})
@@ -229,10 +199,12 @@ def comment_answer(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 try:
                     services.comment_answer(
-                        actor=_actor(request), comment=comment, body=form.cleaned_data["body"]
+                        actor=request_actor(request),
+                        comment=comment,
+                        body=form.cleaned_data["body"],
                     )
                 except ValidationError as error:
-                    _add_service_error(form, error)
+                    form_add_service_error(form, error)
                 else:
                     messages.success(
                         request,
@@ -258,7 +230,7 @@ def comments_lock(request: HttpRequest) -> HttpResponse:
         raise Http404("No such page") from None
     locked = request.POST.get("locked") == "1"
     page = services.comments_lock(
-        actor=_actor(request), programme=programme, round_=round_, locked=locked
+        actor=request_actor(request), programme=programme, round_=round_, locked=locked
     )
     state = "closed" if locked else "open"
     messages.success(request, f"Comments are now {state} on {page}.")
@@ -275,10 +247,10 @@ def comment_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             services.comment_settings_update(
-                actor=_actor(request), moderation=form.cleaned_data["comment_moderation"]
+                actor=request_actor(request), moderation=form.cleaned_data["comment_moderation"]
             )
         except ValidationError as error:
-            _add_service_error(form, error)
+            form_add_service_error(form, error)
         else:
             messages.success(request, "Saved how comments are moderated.")
             return redirect("engagement:comment_settings")
@@ -305,7 +277,7 @@ def my_comments_request(request: HttpRequest) -> HttpResponse:
                     email=form.cleaned_data["email"], ip_address=_ip(request)
                 )
             except ValidationError as error:
-                _add_service_error(form, error)
+                form_add_service_error(form, error)
                 status = _status(error)
             else:
                 # The same words whether or not the address has comments.

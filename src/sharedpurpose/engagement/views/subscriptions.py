@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from functools import wraps
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import Form
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from sharedpurpose.accounts.roles import user_is_programme_staff
+from sharedpurpose.core.web import form_add_service_error, staff_required
 from sharedpurpose.programmes.models import Programme
 
 from ..forms.subscriptions import INTEREST_ALL, INTEREST_CHOSEN, PreferencesForm, SubscribeForm
@@ -28,29 +24,6 @@ from ..services import subscriptions as services
 
 if TYPE_CHECKING:
     from sharedpurpose.accounts.models import User
-
-View = Callable[..., HttpResponse]
-
-
-def staff_required(view: View) -> View:
-    """Anonymous visitors go to sign in; signed-in people who are not programme staff get 403."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not user_is_programme_staff(request.user):
-            raise PermissionDenied("Only programme staff can retry e-mails.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def _add_service_error(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _link_problem(request: HttpRequest, *, expired: bool) -> HttpResponse:
@@ -79,7 +52,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
                     ip_address=str(request.META.get("REMOTE_ADDR", "")),
                 )
             except ValidationError as error:
-                _add_service_error(form, error)
+                form_add_service_error(form, error)
             else:
                 return redirect("engagement:subscribe_done")
     else:
@@ -162,7 +135,7 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
                     subscribed=form.cleaned_data["subscribed"],
                 )
             except ValidationError as error:
-                _add_service_error(form, error)
+                form_add_service_error(form, error)
             else:
                 messages.success(request, "Your choices have been saved.")
                 return redirect("engagement:preferences", token=token)

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
 from sharedpurpose.accounts.models import User
+from sharedpurpose.core.web import form_add_service_error
 
 from ..access import Capability, team_get_for
 from ..charts import measure_chart
@@ -18,7 +19,6 @@ from ..models import Measure, Team
 from ..presenters import MeasurePage
 from ..services.rebases import rebase_add as rebase_add_service
 from ..services.rebases import rebase_remove as rebase_remove_service
-from .members import form_add_service_error
 
 
 def actor_of(request: HttpRequest) -> User:

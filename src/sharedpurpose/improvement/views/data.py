@@ -20,6 +20,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from sharedpurpose.core.web import request_actor
+
 from .. import imports
 from ..access import Capability, team_get_for
 from ..forms.data import DataGridForm, ImportMappingForm, ImportUploadForm
@@ -30,19 +32,13 @@ from ..services import data as data_services
 from ..services import imports as import_services
 
 if TYPE_CHECKING:
-    from sharedpurpose.accounts.models import User
+    pass
 
 # How many periods the grid shows by default, ending at the current or next period.
 GRID_WINDOW = {"monthly": 24, "weekly": 26, "daily": 31}
 HISTORY_PAGE_SIZE = 50
 EXPORT_FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _actor(request: HttpRequest) -> User:
-    user = request.user
-    assert user.is_authenticated  # login_required guarantees it
-    return user
 
 
 def plain_number(value: float | None) -> str:
@@ -199,7 +195,7 @@ def measure_data(request: HttpRequest, team_slug: str, measure_id: int) -> HttpR
     if request.method == "POST" and form is not None and form.is_valid():
         try:
             saved = data_services.points_save(
-                actor=_actor(request), measure=measure, rows=form.entries()
+                actor=request_actor(request), measure=measure, rows=form.entries()
             )
         except ValidationError as exc:
             _add_cell_errors(form, exc)
@@ -363,7 +359,7 @@ def import_create(request: HttpRequest, team_slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             data_import = import_services.data_import_upload(
-                actor=_actor(request),
+                actor=request_actor(request),
                 team=team,
                 upload=form.cleaned_data["file"],
                 measure=form.cleaned_data["measure"],
@@ -417,7 +413,7 @@ def import_preview(request: HttpRequest, team_slug: str, import_id: int) -> Http
     if request.method == "POST" and form.is_valid():
         try:
             import_services.data_import_map(
-                actor=_actor(request), data_import=data_import, mapping=form.mapping()
+                actor=request_actor(request), data_import=data_import, mapping=form.mapping()
             )
         except ValidationError as exc:
             _add_form_errors(form, exc)
@@ -447,7 +443,7 @@ def import_commit(request: HttpRequest, team_slug: str, import_id: int) -> HttpR
     team, _ = team_get_for(request.user, team_slug, Capability.EDIT_DATA)
     data_import = _import(team, import_id)
     try:
-        import_services.data_import_commit(actor=_actor(request), data_import=data_import)
+        import_services.data_import_commit(actor=request_actor(request), data_import=data_import)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("improvement:import_preview", team_slug=team.slug, import_id=data_import.pk)

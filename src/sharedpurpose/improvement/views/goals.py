@@ -22,6 +22,8 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from sharedpurpose.core.web import request_actor
+
 from ..access import Capability, team_get_for
 from ..diagram import DiagramNode, render_driver_diagram
 from ..forms.goals import (
@@ -38,7 +40,7 @@ from ..models import DriverNode, Goal, Team
 from ..services import goals as services
 
 if TYPE_CHECKING:
-    from sharedpurpose.accounts.models import User
+    pass
 
 EDITOR_TEMPLATE = "improvement/goals/_editor.html"
 
@@ -247,7 +249,9 @@ def goal_create(request: HttpRequest, team_slug: str) -> HttpResponse:
     form = GoalForm(request.POST or None, team=team)
     if request.method == "POST" and form.is_valid():
         try:
-            goal = services.goal_create(actor=_actor(request), team=team, **form.cleaned_data)
+            goal = services.goal_create(
+                actor=request_actor(request), team=team, **form.cleaned_data
+            )
         except ValidationError as error:
             _errors_add(form, error)
         else:
@@ -281,7 +285,7 @@ def goal_edit(request: HttpRequest, team_slug: str, goal_id: int) -> HttpRespons
     form = GoalForm(request.POST or None, team=team, initial=GoalForm.initial_from(goal))
     if request.method == "POST" and form.is_valid():
         try:
-            services.goal_update(actor=_actor(request), goal=goal, **form.cleaned_data)
+            services.goal_update(actor=request_actor(request), goal=goal, **form.cleaned_data)
         except ValidationError as error:
             _errors_add(form, error)
         else:
@@ -301,7 +305,7 @@ def goal_delete(request: HttpRequest, team_slug: str, goal_id: int) -> HttpRespo
     team, capabilities = team_get_for(request.user, team_slug, Capability.EDIT_PLAN)
     goal = get_object_or_404(_goals_of(team), pk=goal_id)
     if request.method == "POST":
-        services.goal_delete(actor=_actor(request), goal=goal)
+        services.goal_delete(actor=request_actor(request), goal=goal)
         messages.success(request, f"Goal “{goal.title}” and its driver diagram deleted.")
         return redirect("improvement:goal_list", team.slug)
     return render(
@@ -366,7 +370,7 @@ def node_add(request: HttpRequest, team_slug: str, goal_id: int) -> HttpResponse
     if form.is_valid():
         try:
             node = services.driver_node_add(
-                actor=_actor(request),
+                actor=request_actor(request),
                 goal=goal,
                 parent=parent,
                 kind=form.cleaned_data["kind"],
@@ -396,7 +400,7 @@ def node_rename(request: HttpRequest, team_slug: str, goal_id: int, node_id: int
         old = node.text
         try:
             services.driver_node_rename(
-                actor=_actor(request), node=node, text=form.cleaned_data["text"]
+                actor=request_actor(request), node=node, text=form.cleaned_data["text"]
             )
         except ValidationError as error:
             _errors_add(form, error)
@@ -421,7 +425,7 @@ def node_move(request: HttpRequest, team_slug: str, goal_id: int, node_id: int) 
         parent = next((n for n in nodes if n.pk == parent_id), None)
         try:
             services.driver_node_move(
-                actor=_actor(request),
+                actor=request_actor(request),
                 node=node,
                 direction=None if parent else direction,
                 parent=parent,
@@ -441,7 +445,7 @@ def node_delete(request: HttpRequest, team_slug: str, goal_id: int, node_id: int
     team, capabilities = team_get_for(request.user, team_slug, Capability.EDIT_PLAN)
     goal = get_object_or_404(_goals_of(team), pk=goal_id)
     node = get_object_or_404(goal.nodes, pk=node_id)
-    count = services.driver_node_delete(actor=_actor(request), node=node)
+    count = services.driver_node_delete(actor=request_actor(request), node=node)
     under = f" and {count - 1} {'node' if count == 2 else 'nodes'} under it" if count > 1 else ""
     message = f"{node.get_kind_display()} “{node.text}”{under} deleted."
     return _editor_done(request, team, capabilities, goal, message, node.parent_id)
@@ -457,7 +461,9 @@ def node_start(request: HttpRequest, team_slug: str, goal_id: int, node_id: int)
     if form.is_valid():
         started_on = form.cleaned_data["started_on"]
         try:
-            services.change_idea_start(actor=_actor(request), node=node, started_on=started_on)
+            services.change_idea_start(
+                actor=request_actor(request), node=node, started_on=started_on
+            )
         except ValidationError as error:
             _errors_add(form, error)
         else:
@@ -473,10 +479,6 @@ def node_start(request: HttpRequest, team_slug: str, goal_id: int, node_id: int)
 # --------------------------------------------------------------------------
 # Helpers
 # --------------------------------------------------------------------------
-
-
-def _actor(request: HttpRequest) -> User:
-    return cast("User", request.user)
 
 
 def _is_htmx(request: HttpRequest) -> bool:

@@ -13,15 +13,16 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sharedpurpose.core.web import form_add_service_error, request_actor
+
 from ..access import Capability, team_get_for
 from ..forms.measures import AdoptForm, MeasureDeleteForm, MeasureForm
 from ..library import MEASURE_SETS, MeasureSet, MeasureTemplate
 from ..models import Goal, Measure, Team
 from ..services import measures as services
-from .members import form_add_service_error
 
 if TYPE_CHECKING:
-    from sharedpurpose.accounts.models import User
+    pass
 
 MEASURE_FIELDS = (
     "name",
@@ -38,12 +39,6 @@ MEASURE_FIELDS = (
     "data_owner",
     "source_note",
 )
-
-
-def _actor(request: HttpRequest) -> User:
-    user = request.user
-    assert user.is_authenticated  # login_required guarantees it
-    return user
 
 
 class LibraryItem:
@@ -129,7 +124,7 @@ def measure_create(request: HttpRequest, team_slug: str) -> HttpResponse:
         if form.is_valid():
             try:
                 measure = services.measure_create(
-                    actor=_actor(request), team=team, **form.cleaned_data
+                    actor=request_actor(request), team=team, **form.cleaned_data
                 )
             except ValidationError as error:
                 form_add_service_error(form, error)
@@ -154,7 +149,9 @@ def measure_edit(request: HttpRequest, team_slug: str, measure_id: int) -> HttpR
         form = MeasureForm(request.POST, team=team)
         if form.is_valid():
             try:
-                services.measure_update(actor=_actor(request), measure=measure, **form.cleaned_data)
+                services.measure_update(
+                    actor=request_actor(request), measure=measure, **form.cleaned_data
+                )
             except ValidationError as error:
                 form_add_service_error(form, error)
             else:
@@ -176,7 +173,9 @@ def measure_delete(request: HttpRequest, team_slug: str, measure_id: int) -> Htt
     if request.method == "POST" and form.is_valid():
         try:
             services.measure_delete(
-                actor=_actor(request), measure=measure, confirmed=form.cleaned_data["confirm"]
+                actor=request_actor(request),
+                measure=measure,
+                confirmed=form.cleaned_data["confirm"],
             )
         except ValidationError as error:
             form_add_service_error(form, error)
@@ -219,7 +218,7 @@ def measure_adopt(request: HttpRequest, team_slug: str) -> HttpResponse:
         goal: Goal = form.cleaned_data["goal"]
         try:
             measure = services.measure_adopt(
-                actor=_actor(request),
+                actor=request_actor(request),
                 team=team,
                 template_key=form.cleaned_data["template"],
                 goal=goal,

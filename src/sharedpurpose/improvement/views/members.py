@@ -9,11 +9,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
+
+from sharedpurpose.core.web import form_add_service_error, request_actor
 
 from ..access import Capability, team_get_for
 from ..forms.members import InviteForm, MemberPlacementForm, MemberRemoveForm, ShareForm
@@ -21,16 +22,7 @@ from ..models import Side, Team, TeamInvitation, TeamMembership, TeamOrganisatio
 from ..services import members as services
 
 if TYPE_CHECKING:
-    from sharedpurpose.accounts.models import User
-
-
-def form_add_service_error(form: Form, error: ValidationError) -> None:
-    """Show a service's error beside the field it names, or above the form."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+    pass
 
 
 class MembersPage:
@@ -116,12 +108,6 @@ def _members_page(
     )
 
 
-def _actor(request: HttpRequest) -> User:
-    user = request.user
-    assert user.is_authenticated  # login_required guarantees it
-    return user
-
-
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def members(request: HttpRequest, team_slug: str) -> HttpResponse:
@@ -137,7 +123,7 @@ def member_invite(request: HttpRequest, team_slug: str) -> HttpResponse:
     if form.is_valid():
         try:
             invitation = services.member_invite(
-                actor=_actor(request), team=team, **form.cleaned_data
+                actor=request_actor(request), team=team, **form.cleaned_data
             )
         except ValidationError as error:
             form_add_service_error(form, error)
@@ -153,7 +139,7 @@ def invitation_cancel(request: HttpRequest, team_slug: str, invitation_id: int) 
     team, _ = team_get_for(request.user, team_slug, Capability.MANAGE_MEMBERS)
     invitation = get_object_or_404(team.invitations, pk=invitation_id)
     try:
-        services.invitation_cancel(actor=_actor(request), invitation=invitation)
+        services.invitation_cancel(actor=request_actor(request), invitation=invitation)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -171,7 +157,7 @@ def member_edit(request: HttpRequest, team_slug: str, membership_id: int) -> Htt
         if form.is_valid():
             try:
                 services.member_update(
-                    actor=_actor(request), membership=membership, **form.cleaned_data
+                    actor=request_actor(request), membership=membership, **form.cleaned_data
                 )
             except ValidationError as error:
                 form_add_service_error(form, error)
@@ -197,7 +183,7 @@ def member_remove(request: HttpRequest, team_slug: str, membership_id: int) -> H
     form = MemberRemoveForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         try:
-            services.member_remove(actor=_actor(request), membership=membership)
+            services.member_remove(actor=request_actor(request), membership=membership)
         except ValidationError as error:
             form_add_service_error(form, error)
         else:
@@ -223,10 +209,10 @@ def sharing(request: HttpRequest, team_slug: str) -> HttpResponse:
         other: Team = form.cleaned_data["team"]
         try:
             if form.cleaned_data["action"] == ShareForm.SHARE:
-                services.team_share(actor=_actor(request), team=team, other=other)
+                services.team_share(actor=request_actor(request), team=team, other=other)
                 messages.success(request, f"{other.name} can now read this workspace.")
             else:
-                services.team_unshare(actor=_actor(request), team=team, other=other)
+                services.team_unshare(actor=request_actor(request), team=team, other=other)
                 messages.success(request, f"{other.name} can no longer read this workspace.")
         except ValidationError as error:
             form_add_service_error(form, error)
@@ -248,7 +234,7 @@ def sharing(request: HttpRequest, team_slug: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """Anyone signed in may open the link; only the invited, verified address may accept."""
-    actor = _actor(request)
+    actor = request_actor(request)
     context: dict[str, Any] = {"problem": None, "invitation": None}
     try:
         if request.method == "POST":

@@ -9,13 +9,14 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from sharedpurpose.core.web import form_add_service_error
+
 from ..access import Capability, team_get_for
 from ..forms.pdsa import PdsaForm
 from ..models import DriverNode, PdsaCycle, Team
 from ..presenters import CyclePage, PdsaTimelines
 from ..services import pdsa as services
 from .charts import actor_of
-from .members import form_add_service_error
 
 
 def _cycle(team: Team, cycle_id: int) -> PdsaCycle:

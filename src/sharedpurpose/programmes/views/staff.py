@@ -7,20 +7,17 @@ without saving anything.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from sharedpurpose.accounts.roles import user_is_programme_staff
+from sharedpurpose.core.web import request_actor, staff_required
 
 from .. import selectors, services
 from ..forms import AnnouncementForm, ProgrammeForm, RoundForm, TransitionForm
@@ -28,26 +25,7 @@ from ..models import Programme, Round, RoundState
 from ..presenters import RoundPresenter
 
 if TYPE_CHECKING:
-    from sharedpurpose.accounts.models import User
-
-View = Callable[..., HttpResponse]
-
-
-def staff_required(view: View) -> View:
-    """Anonymous people are sent to sign in; signed-in people who are not staff get 403."""
-
-    @login_required
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not user_is_programme_staff(request.user):
-            raise PermissionDenied("Only programme staff can manage programmes.")
-        return view(request, *args, **kwargs)
-
-    return wrapped
-
-
-def _actor(request: HttpRequest) -> User:
-    return cast("User", request.user)
+    pass
 
 
 def _errors_add(form: forms.Form, error: ValidationError) -> None:
@@ -95,12 +73,12 @@ def _programme_form_page(
                 values = services.programme_values_clean(programme=programme, **data)
                 preview = Programme(**values)
             elif programme is None:
-                programme = services.programme_create(actor=_actor(request), **data)
+                programme = services.programme_create(actor=request_actor(request), **data)
                 messages.success(request, f"Programme “{programme.name}” created.")
                 return redirect("programmes:manage_home")
             else:
                 programme = services.programme_update(
-                    actor=_actor(request), programme=programme, **data
+                    actor=request_actor(request), programme=programme, **data
                 )
                 messages.success(request, f"Programme “{programme.name}” saved.")
                 return redirect("programmes:manage_home")
@@ -146,13 +124,13 @@ def _round_form_page(
                 preview = RoundPresenter(Round(programme=programme, state=state, **fields))
             elif round_ is None:
                 round_ = services.round_create(
-                    actor=_actor(request), programme=programme, values=form.values()
+                    actor=request_actor(request), programme=programme, values=form.values()
                 )
                 messages.success(request, f"Round “{round_.name}” created as a draft.")
                 return redirect(_round_manage_url(round_))
             else:
                 round_ = services.round_update(
-                    actor=_actor(request), round_=round_, values=form.values()
+                    actor=request_actor(request), round_=round_, values=form.values()
                 )
                 messages.success(request, f"Round “{round_.name}” saved.")
                 return redirect(_round_manage_url(round_))
@@ -224,7 +202,7 @@ def round_transition(request: HttpRequest, programme_slug: str, round_slug: str)
         return _round_manage_page(request, round_, "Choose a state to move the round to.", 400)
     try:
         services.round_transition(
-            actor=_actor(request), round_=round_, to_state=form.cleaned_data["to_state"]
+            actor=request_actor(request), round_=round_, to_state=form.cleaned_data["to_state"]
         )
     except ValidationError as error:
         return _round_manage_page(request, round_, " ".join(error.messages), 400)
@@ -246,7 +224,7 @@ def announcement_create(request: HttpRequest, programme_slug: str) -> HttpRespon
         data = form.cleaned_data
         try:
             announcement = services.announcement_create(
-                actor=_actor(request),
+                actor=request_actor(request),
                 programme=programme,
                 title=data["title"],
                 body=data["body"],
@@ -282,7 +260,7 @@ def announcement_edit(
         data = form.cleaned_data
         try:
             services.announcement_update(
-                actor=_actor(request),
+                actor=request_actor(request),
                 announcement=announcement,
                 title=data["title"],
                 body=data["body"],
@@ -309,7 +287,7 @@ def announcement_delete(
         programme_slug=programme_slug, announcement_id=announcement_id
     )
     try:
-        services.announcement_delete(actor=_actor(request), announcement=announcement)
+        services.announcement_delete(actor=request_actor(request), announcement=announcement)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect(

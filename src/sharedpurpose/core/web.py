@@ -1,0 +1,48 @@
+"""Small pieces every app's views share: who is acting, who may enter, how service errors show."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+
+from sharedpurpose.accounts.roles import user_is_programme_staff
+
+if TYPE_CHECKING:
+    from sharedpurpose.accounts.models import User
+
+View = Callable[..., HttpResponse]
+
+
+def request_actor(request: HttpRequest) -> User:
+    """The signed-in person making a change; views that call it require sign-in."""
+    user = request.user
+    assert user.is_authenticated
+    return user
+
+
+def staff_required(view: View) -> View:
+    """Anonymous visitors go to sign in; signed-in people who are not programme staff get 403."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not user_is_programme_staff(request.user):
+            raise PermissionDenied("Only programme staff can open this page.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def form_add_service_error(form: Form, error: ValidationError) -> None:
+    """Show a service's error beside the field it names, or above the form."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
