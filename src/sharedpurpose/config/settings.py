@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "sharedpurpose.programmes",
     "sharedpurpose.improvement",
     "sharedpurpose.engagement",
+    "sharedpurpose.applications",
     "sharedpurpose.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -220,6 +221,11 @@ WHITENOISE_AUTOREFRESH = DEBUG
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    # Applicants' uploads: outside the web root, no URL; served by a view that checks access.
+    "private": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": str(VAR_DIR / "private"), "base_url": None},
+    },
 }
 MEDIA_ROOT = VAR_DIR / "media"
 
