@@ -40,8 +40,18 @@ $(VENV)/.installed-dev: $(UV) pyproject.toml uv.lock
 	$(UV) sync --frozen --inexact --quiet --extra dev
 	@touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install: $(VENV)/.installed pdf-libraries
+install-dev: $(VENV)/.installed-dev pdf-libraries
+
+# WeasyPrint draws PDFs (application answers, reports) with Pango from the system.
+.PHONY: pdf-libraries
+pdf-libraries: $(VENV)/.installed
+	@$(VENV)/bin/python -c 'import weasyprint' 2>/dev/null || { \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; \
+		else echo "Pango is missing: run 'apt-get install libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core' as root"; exit 1; fi; }
+	@$(VENV)/bin/python -c 'import weasyprint' || { echo "WeasyPrint cannot load Pango"; exit 1; }
 
 node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null || $(MAKE) --no-print-directory apt-npm

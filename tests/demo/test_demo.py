@@ -8,10 +8,13 @@ from django.core import serializers
 from django.core.management import call_command
 from django.db.models import Model
 from django.test import Client
+from django.utils import timezone
 
 from sharedpurpose import spc
 from sharedpurpose.accounts.models import User
 from sharedpurpose.accounts.roles import user_is_assessor, user_is_programme_staff
+from sharedpurpose.applications.answers import application_answer_problems
+from sharedpurpose.applications.models import ApplicationState, Question
 from sharedpurpose.demo.content import DEMO_PASSWORD
 from sharedpurpose.engagement.models import Comment, FunderAnswer, OutboxMessage, Subscriber
 from sharedpurpose.improvement.models import (
@@ -106,8 +109,34 @@ def test_demo_programme_matches_the_programme_page() -> None:
             org.is_fictional and "(fictional)" in org.name for org in team.organisations.all()
         )
     next_round = Round.objects.get(programme__slug="demonstrating-effectiveness-at-scale")
-    assert next_round.state == RoundState.ANNOUNCED
-    assert next_round.get_state_display() == "Opening soon"
+    assert next_round.state == RoundState.OPEN
+    assert next_round.applications_close_at is not None
+    assert next_round.applications_close_at > timezone.now()
+
+
+def test_demo_has_a_round_open_for_applications_with_one_in_assessment() -> None:
+    call_command("demo", stdout=StringIO())
+    call_command("demo", stdout=StringIO())
+
+    next_round = Round.objects.get(programme__slug="demonstrating-effectiveness-at-scale")
+    form = next_round.application_form
+    assert form.sections.count() == 4
+    assert Question.objects.filter(section__form=form, is_eligibility=True).count() == 2
+    assert next_round.criteria.count() == 4
+    states = dict(next_round.applications.values_list("reference", "state"))
+    assert states == {
+        "DEAS1-0001": ApplicationState.IN_ASSESSMENT,
+        "DEAS1-0002": ApplicationState.SUBMITTED,
+        "DEAS1-0003": ApplicationState.DRAFT,
+    }
+    in_assessment = next_round.applications.get(reference="DEAS1-0001")
+    assert application_answer_problems(in_assessment) == []
+    assessors = {a.assessor.email: a for a in in_assessment.assignments.all()}
+    assert assessors["assessor@demo.example.org"].submitted_at is None
+    assert assessors["imran.hussain@example.org"].submitted_at is not None
+    assert in_assessment.transitions.count() == 2
+    draft = next_round.applications.get(reference="DEAS1-0003")
+    assert draft.lead_applicant.email == "applicant@demo.example.org"
 
 
 def test_demo_uses_real_ae_data_for_a_measure() -> None:

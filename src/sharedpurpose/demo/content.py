@@ -97,9 +97,8 @@ NEXT_PROGRAMME: dict[str, Any] = {
     "slug": "demonstrating-effectiveness-at-scale",
     "name": "Demonstrating Effectiveness at Scale",
     "summary": (
-        "Next year's demonstration programme, for organisations working in partnership to deliver "
-        "ambitious projects that show effectiveness at scale. Sign up to be told as soon as it "
-        "opens for applications."
+        "A demonstration programme for organisations working in partnership to deliver "
+        "ambitious projects that show effectiveness at scale. Now open for applications."
     ),
     "description": (
         "It will support those with ideas, interventions and approaches that have been tested and "
@@ -111,9 +110,9 @@ NEXT_PROGRAMME: dict[str, Any] = {
         "name": "Demonstration programme",
         "summary": (
             "A demonstration programme for organisations working in partnership to demonstrate "
-            "effectiveness at scale. Opening soon."
+            "effectiveness at scale, open for applications from partnerships."
         ),
-        "state": "announced",
+        "state": "open",
     },
 }
 

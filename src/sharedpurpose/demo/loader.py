@@ -34,6 +34,7 @@ from sharedpurpose.improvement.models import (
 from sharedpurpose.programmes.models import Programme, Round
 
 from . import content
+from .applications import applications_demo_load
 from .engagement import comments_demo_load
 from .subscriptions import subscriptions_demo_load
 
@@ -400,6 +401,7 @@ def demo_load() -> list[DemoSignIn]:
     users = _users()
     shared_purpose = _programmes()
     _teams(shared_purpose, users)
+    applications_demo_load(Round.objects.get(programme__slug=content.NEXT_PROGRAMME["slug"]), users)
     comments_demo_load()
     subscriptions_demo_load()
     # Assessors judge applications; they must never see a team's workspace as a member.
