@@ -15,6 +15,12 @@ as the R package NHSRplotthedots computes them:
 
 from .attribute import c_chart, chart_batch, g_chart, p_chart, u_chart
 from .batch import SHORT_PERIOD_WARNING, xmr, xmr_batch
+from .evidence import (
+    InterventionEffect,
+    LaggedCorrelation,
+    intervention_effect,
+    lagged_correlations,
+)
 from .grouping import SeriesOptions, SpcInputError
 from .icons import ASSURANCE_ICONS, VARIATION_ICONS
 from .results import BatchResult, ChartResult
@@ -34,10 +40,14 @@ __all__ = [
     "VARIATION_ICONS",
     "BatchResult",
     "ChartResult",
+    "InterventionEffect",
+    "LaggedCorrelation",
     "SeriesOptions",
     "SpcInputError",
     "c_chart",
     "chart_batch",
+    "intervention_effect",
+    "lagged_correlations",
     "describe",
     "g_chart",
     "p_chart",
