@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "sharedpurpose.improvement",
     "sharedpurpose.engagement",
     "sharedpurpose.applications",
+    "sharedpurpose.evidence",
     "sharedpurpose.demo",
     "django.contrib.admin",
     "django.contrib.auth",

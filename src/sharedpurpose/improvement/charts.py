@@ -35,6 +35,7 @@ from .models import (
     Rebase,
     Side,
 )
+from .signals import measures_changed
 
 
 def measure_charts_invalidate(*, measure_ids: Iterable[int]) -> None:
@@ -42,9 +43,10 @@ def measure_charts_invalidate(*, measure_ids: Iterable[int]) -> None:
 
     Every change to a measure's data, settings or annotations calls this; the cache trusts it.
     """
-    ids = set(measure_ids)
+    ids = frozenset(measure_ids)
     if ids:
         Measure.objects.filter(pk__in=ids).update(data_version=F("data_version") + 1)
+        measures_changed.send(sender=Measure, measure_ids=ids)
 
 
 #: Making Data Count asks "any special cause recently?"; the last six points answer it.

@@ -1,0 +1,1 @@
+"""Domain functions of the evidence base, one module per area."""
