@@ -64,7 +64,7 @@ class QuestionFactory(factory.django.DjangoModelFactory[Question]):
 
 class EligibilityQuestionFactory(QuestionFactory):
     kind = QuestionKind.SINGLE_CHOICE
-    label = "Is the lead organisation an NHS body in the UK?"
+    label = factory.Sequence(lambda n: "Is the lead organisation an NHS body in the UK?")
     choices = ["Yes", "No"]
     is_eligibility = True
     eligible_choices = ["Yes"]

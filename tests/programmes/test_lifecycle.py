@@ -170,6 +170,7 @@ def test_round_create_stores_local_dates_aware_in_the_rounds_timezone() -> None:
             "delivery_ends_on",
         ),
         ({"slug": "Not A Slug"}, "slug"),
+        ({"slug": "evidence"}, "slug"),
         ({"name": "  "}, "name"),
         ({"number": 0}, "number"),
     ],

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.utils.datastructures import MultiValueDict
 
 from sharedpurpose.accounts.roles import user_is_programme_staff
 
@@ -37,6 +39,16 @@ def staff_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def form_data(request: HttpRequest) -> QueryDict | None:
+    """What binds a form: the POST data on a POST, even when every field is empty (``request.POST
+    or None`` would leave such a form unbound, silently showing no errors), else None."""
+    return request.POST if request.method == "POST" else None
+
+
+def form_files(request: HttpRequest) -> MultiValueDict[str, UploadedFile] | None:
+    return request.FILES if request.method == "POST" else None
 
 
 def form_add_service_error(form: Form, error: ValidationError) -> None:

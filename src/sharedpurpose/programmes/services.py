@@ -29,6 +29,8 @@ if TYPE_CHECKING:
     from sharedpurpose.accounts.models import User
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: Addresses under /programmes/<programme>/ taken by other pages (the programme's evidence).
+RESERVED_ROUND_SLUGS = frozenset({"evidence"})
 _PROGRAMME_FIELDS = ("slug", "name", "summary", "description", "is_published")
 _ROUND_FIELDS = (
     "number",
@@ -234,6 +236,8 @@ def round_values_clean(
         others = others.exclude(pk=round_.pk)
     if "slug" not in errors and others.filter(slug=text["slug"]).exists():
         errors["slug"] = f"Another round of {programme.name} already uses this web address"
+    if text["slug"] in RESERVED_ROUND_SLUGS:
+        errors["slug"] = f"“{text['slug']}” is the address of another page of the programme"
     if values.number < 1:
         errors["number"] = "Round number must be 1 or more"
     elif others.filter(number=values.number).exists():

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from sharedpurpose.core.text import markdown_to_html
-from sharedpurpose.core.web import form_add_service_error, request_actor, staff_required
+from sharedpurpose.core.web import form_add_service_error, form_data, request_actor, staff_required
 from sharedpurpose.programmes.models import Programme, Round
 
 from .. import comments_selectors as selectors
@@ -104,7 +104,7 @@ def comment_post(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _comment_get(pk, public=True)
-    form = ReportForm(request.POST or None)
+    form = ReportForm(form_data(request))
     status = 200
     if request.method == "POST":
         status = 400
@@ -187,7 +187,7 @@ def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def comment_answer(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _comment_get(pk, public=False)
-    form = AnswerForm(request.POST or None)
+    form = AnswerForm(form_data(request))
     preview = ""
     status = 200
     if request.method == "POST":
@@ -242,7 +242,7 @@ def comments_lock(request: HttpRequest) -> HttpResponse:
 def comment_settings(request: HttpRequest) -> HttpResponse:
     row = selectors.engagement_settings_get()
     form = ModerationSettingsForm(
-        request.POST or None, initial={"comment_moderation": row.comment_moderation}
+        form_data(request), initial={"comment_moderation": row.comment_moderation}
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -267,7 +267,7 @@ def comment_settings(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def my_comments_request(request: HttpRequest) -> HttpResponse:
-    form = MyCommentsRequestForm(request.POST or None)
+    form = MyCommentsRequestForm(form_data(request))
     status = 200
     if request.method == "POST":
         status = 400

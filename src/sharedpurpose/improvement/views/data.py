@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from sharedpurpose.core.web import request_actor
+from sharedpurpose.core.web import form_data, form_files, request_actor
 
 from .. import imports
 from ..access import Capability, team_get_for
@@ -354,7 +354,7 @@ def import_create(request: HttpRequest, team_slug: str) -> HttpResponse:
     if request.GET.get("measure", "").isdigit():
         initial["measure"] = measures.filter(pk=int(request.GET["measure"])).first()
     form = ImportUploadForm(
-        request.POST or None, request.FILES or None, measures=measures, initial=initial
+        form_data(request), form_files(request), measures=measures, initial=initial
     )
     if request.method == "POST" and form.is_valid():
         try:

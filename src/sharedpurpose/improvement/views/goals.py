@@ -22,7 +22,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from sharedpurpose.core.web import request_actor
+from sharedpurpose.core.web import form_data, request_actor
 
 from ..access import Capability, team_get_for
 from ..diagram import DiagramNode, render_driver_diagram
@@ -246,7 +246,7 @@ def goal_list(request: HttpRequest, team_slug: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def goal_create(request: HttpRequest, team_slug: str) -> HttpResponse:
     team, capabilities = team_get_for(request.user, team_slug, Capability.EDIT_PLAN)
-    form = GoalForm(request.POST or None, team=team)
+    form = GoalForm(form_data(request), team=team)
     if request.method == "POST" and form.is_valid():
         try:
             goal = services.goal_create(
@@ -282,7 +282,7 @@ def goal_detail(request: HttpRequest, team_slug: str, goal_id: int) -> HttpRespo
 def goal_edit(request: HttpRequest, team_slug: str, goal_id: int) -> HttpResponse:
     team, capabilities = team_get_for(request.user, team_slug, Capability.EDIT_PLAN)
     goal = get_object_or_404(_goals_of(team), pk=goal_id)
-    form = GoalForm(request.POST or None, team=team, initial=GoalForm.initial_from(goal))
+    form = GoalForm(form_data(request), team=team, initial=GoalForm.initial_from(goal))
     if request.method == "POST" and form.is_valid():
         try:
             services.goal_update(actor=request_actor(request), goal=goal, **form.cleaned_data)

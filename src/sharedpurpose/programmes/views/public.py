@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from sharedpurpose.applications.models import ApplicationForm
 from sharedpurpose.core.public_cache import public_page, render_public_page
 from sharedpurpose.engagement.comments_selectors import comments_page_fingerprint
 from sharedpurpose.improvement.selectors import teams_published_for_round
@@ -47,6 +48,8 @@ def programme_detail(request: HttpRequest, programme_slug: str) -> HttpResponse:
 def round_detail(request: HttpRequest, programme_slug: str, round_slug: str) -> HttpResponse:
     round_ = selectors.round_public_get(programme_slug=programme_slug, round_slug=round_slug)
     teams = teams_published_for_round(round_)
+    # The "Start an application" button appears once staff create the round's form.
+    takes_applications = ApplicationForm.objects.filter(round=round_).exists()
     return render_public_page(
         request,
         "programmes/round_detail.html",
@@ -55,10 +58,12 @@ def round_detail(request: HttpRequest, programme_slug: str, round_slug: str) -> 
             "programme": round_.programme,
             "presenter": RoundPresenter(round_),
             "teams": teams,
+            "takes_applications": takes_applications,
         },
         fingerprint=(
             round_.updated_at,
             round_.state,
+            takes_applications,
             round_.programme.updated_at,
             tuple(teams.values_list("pk", "name", "innovation")),
             comments_page_fingerprint(programme=round_.programme, round_=round_),

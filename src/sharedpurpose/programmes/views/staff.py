@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from sharedpurpose.core.web import request_actor, staff_required
+from sharedpurpose.core.web import form_data, request_actor, staff_required
 
 from .. import selectors, services
 from ..forms import AnnouncementForm, ProgrammeForm, RoundForm, TransitionForm
@@ -94,14 +94,14 @@ def _programme_form_page(
 @require_http_methods(["GET", "HEAD", "POST"])
 @staff_required
 def programme_create(request: HttpRequest) -> HttpResponse:
-    return _programme_form_page(request, ProgrammeForm(request.POST or None), None)
+    return _programme_form_page(request, ProgrammeForm(form_data(request)), None)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @staff_required
 def programme_edit(request: HttpRequest, programme_slug: str) -> HttpResponse:
     programme = selectors.programme_staff_get(slug=programme_slug)
-    form = ProgrammeForm(request.POST or None, initial=ProgrammeForm.initial_from(programme))
+    form = ProgrammeForm(form_data(request), initial=ProgrammeForm.initial_from(programme))
     return _programme_form_page(request, form, programme)
 
 
@@ -156,7 +156,7 @@ def round_create(request: HttpRequest, programme_slug: str) -> HttpResponse:
     programme = selectors.programme_staff_get(slug=programme_slug)
     numbers = list(programme.rounds.values_list("number", flat=True))
     initial = {"number": max(numbers, default=0) + 1, "timezone": "Europe/London"}
-    form = RoundForm(request.POST or None, initial=initial)
+    form = RoundForm(form_data(request), initial=initial)
     return _round_form_page(request, form, programme, None)
 
 
@@ -164,7 +164,7 @@ def round_create(request: HttpRequest, programme_slug: str) -> HttpResponse:
 @staff_required
 def round_edit(request: HttpRequest, programme_slug: str, round_slug: str) -> HttpResponse:
     round_ = selectors.round_staff_get(programme_slug=programme_slug, round_slug=round_slug)
-    form = RoundForm(request.POST or None, initial=RoundForm.initial_from(round_))
+    form = RoundForm(form_data(request), initial=RoundForm.initial_from(round_))
     return _round_form_page(request, form, round_.programme, round_)
 
 
@@ -219,7 +219,7 @@ def round_transition(request: HttpRequest, programme_slug: str, round_slug: str)
 @staff_required
 def announcement_create(request: HttpRequest, programme_slug: str) -> HttpResponse:
     programme = selectors.programme_staff_get(slug=programme_slug)
-    form = AnnouncementForm(request.POST or None, programme=programme)
+    form = AnnouncementForm(form_data(request), programme=programme)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -252,7 +252,7 @@ def announcement_edit(
     )
     programme = announcement.programme
     form = AnnouncementForm(
-        request.POST or None,
+        form_data(request),
         programme=programme,
         initial=AnnouncementForm.initial_from(announcement),
     )

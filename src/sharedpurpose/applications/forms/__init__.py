@@ -1,0 +1,1 @@
+"""Forms of applications, one module per area."""

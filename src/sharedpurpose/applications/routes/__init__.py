@@ -1,0 +1,1 @@
+"""URL patterns of applications, one module per area; ``applications.urls`` joins them."""
