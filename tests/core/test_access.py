@@ -32,6 +32,14 @@ PUBLIC_NAMES = {
     "engagement:preferences",
     "engagement:preferences_export",
     "engagement:preferences_erase",
+    # The evidence base and its case studies are published for everyone.
+    "evidence:interventions",
+    "evidence:rules",
+    "evidence:intervention",
+    "evidence:programme",
+    "evidence:programme_export",
+    "evidence:case_studies",
+    "evidence:case_study",
 }
 # django-allauth's own pages (sign in, sign up, reset) and the admin guard themselves.
 SELF_GUARDED_PREFIXES = ("accounts/", "admin/")

@@ -115,3 +115,11 @@ def test_moving_a_start_date_recomputes_from_the_new_date() -> None:
     row = use.evidence.get()
     assert row.verdict == Verdict.NOT_JUDGED
     assert "Baseline too short" in row.reasons[0]
+
+
+def test_a_measure_with_no_better_direction_reports_change_not_improvement() -> None:
+    use = site_with(InterventionFactory.create(), BASELINE + STEP_DOWN, direction="neutral")
+
+    evidence_compute_for_use(use)
+
+    assert use.evidence.get().verdict == Verdict.CHANGE

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from sharedpurpose.evidence.models import EvidenceRow, InterventionUse
+from sharedpurpose.evidence.models import EvidenceRow, Intervention, InterventionUse
 from sharedpurpose.evidence.rollups import (
     DETERIORATION,
     EMERGING,
@@ -13,6 +13,7 @@ from sharedpurpose.evidence.rollups import (
     NOT_JUDGED,
     STRONG,
     SUSTAINED,
+    InterventionRollup,
     intervention_rollup,
 )
 from sharedpurpose.evidence.services.compute import evidence_compute_for_use
@@ -22,12 +23,12 @@ from .factories import BASELINE, FLAT, STEP_DOWN, STEP_UP, InterventionFactory, 
 pytestmark = pytest.mark.django_db
 
 
-def _rollup(intervention: object) -> object:
+def _rollup(intervention: Intervention) -> InterventionRollup:
     uses = list(InterventionUse.objects.filter(intervention=intervention).order_by("pk"))
     for use in uses:
         evidence_compute_for_use(use)
     rows = EvidenceRow.objects.filter(use__in=uses)
-    return intervention_rollup(intervention, uses, rows)  # type: ignore[arg-type]
+    return intervention_rollup(intervention, uses, rows)
 
 
 def test_three_sustained_sites_with_good_baselines_and_stable_balancing_are_strong() -> None:

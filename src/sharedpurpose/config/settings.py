@@ -257,7 +257,12 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["stdout"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.server": {"handlers": [], "propagate": True}},
+    "loggers": {
+        "django.server": {"handlers": [], "propagate": True},
+        # WeasyPrint narrates every step of a PDF at INFO; its warnings are what matter.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 SHAREDPURPOSE_SITE_NAME = "Shared Purpose"

@@ -770,8 +770,8 @@ TEAMS = (
             DemoMeasure(
                 "Inpatient falls per 1,000 bed days",
                 "clinical",
-                "Falls reported on the wards (value) per occupied bed day (n), shown per 1,000 "
-                "occupied bed days.",
+                "Falls reported on the wards (value) per 1,000 occupied bed days (n, the "
+                "month's occupied bed days in thousands).",
                 "per 1,000 bed days",
                 "decrease",
                 target=5.0,

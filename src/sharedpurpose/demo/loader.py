@@ -35,7 +35,9 @@ from sharedpurpose.programmes.models import Programme, Round
 
 from . import content
 from .applications import applications_demo_load
+from .case_studies import case_studies_demo_load
 from .engagement import comments_demo_load
+from .evidence import evidence_demo_load
 from .subscriptions import subscriptions_demo_load
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -171,12 +173,14 @@ def _illustrative(team: content.DemoTeam, measure: content.DemoMeasure) -> list[
     values = level + drift * months + noise * rng.standard_normal(DEMO_MONTHS)
     values = values + np.where(months >= change_month, change, 0.0)
     if measure.exposure is not None:
-        # A rate per `per` units of exposure becomes a count of events out of n (u charts).
+        # A rate per `per` units of exposure becomes a count of events out of n (u charts);
+        # n is stored in units of `per` so the chart reads in the measure's own unit.
         n_level, n_noise, per = measure.exposure
         n = (n_level + n_noise * rng.standard_normal(DEMO_MONTHS)).round()
         counts = rng.poisson(np.maximum(values, 0.0) * n / per).astype(float)
         return [
-            (_month(int(i)), float(c), float(e)) for i, c, e in zip(months, counts, n, strict=True)
+            (_month(int(i)), float(c), float(e) / per)
+            for i, c, e in zip(months, counts, n, strict=True)
         ]
     if measure.unit == "%":
         values = np.clip(values, 0.0, 1.0).round(4)
@@ -401,6 +405,8 @@ def demo_load() -> list[DemoSignIn]:
     users = _users()
     shared_purpose = _programmes()
     _teams(shared_purpose, users)
+    evidence_demo_load()
+    case_studies_demo_load()
     applications_demo_load(Round.objects.get(programme__slug=content.NEXT_PROGRAMME["slug"]), users)
     comments_demo_load()
     subscriptions_demo_load()

@@ -63,12 +63,11 @@ def evidence_row_compute(use: InterventionUse, measure: Measure) -> EvidenceRow 
     if started_on is None:
         return None
     x, y = _plotted(measure)
-    direction = measure.improvement_direction
     effect = spc.intervention_effect(
         x,
         y,
         np.datetime64(started_on, "D"),
-        improvement_direction=direction if direction != Measure.Direction.NEUTRAL else "",
+        improvement_direction=measure.improvement_direction,
     )
     return EvidenceRow(
         use=use,

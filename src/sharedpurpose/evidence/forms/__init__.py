@@ -1,0 +1,1 @@
+"""Forms of the evidence base, one module per area."""

@@ -1,0 +1,1 @@
+"""URL patterns of the evidence base, one module per area; ``evidence.urls`` joins them."""
