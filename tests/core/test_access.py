@@ -41,8 +41,9 @@ PUBLIC_NAMES = {
     "evidence:case_studies",
     "evidence:case_study",
 }
-# django-allauth's own pages (sign in, sign up, reset) and the admin guard themselves.
-SELF_GUARDED_PREFIXES = ("accounts/", "admin/")
+# django-allauth's own pages (sign in, sign up, reset), the admin and the API (401 problem
+# details, tested in tests/api) guard themselves.
+SELF_GUARDED_PREFIXES = ("accounts/", "admin/", "api/")
 
 
 def _named_patterns(

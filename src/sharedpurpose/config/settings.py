@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "sharedpurpose.engagement",
     "sharedpurpose.applications",
     "sharedpurpose.evidence",
+    "sharedpurpose.api",
     "sharedpurpose.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -79,6 +80,7 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -264,6 +266,9 @@ LOGGING = {
         "fontTools": {"level": "WARNING"},
     },
 }
+
+#: API requests allowed per token (or per signed-in user, or per address) and period.
+SHAREDPURPOSE_API_RATE = env.str("API_RATE", default="1200/min")
 
 SHAREDPURPOSE_SITE_NAME = "Shared Purpose"
 SHAREDPURPOSE_FUNDER_NAME = env.str("FUNDER_NAME", default="The Improvement Foundation")

@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from sharedpurpose.api.main import api
+
 admin.site.site_header = "Shared Purpose administration"
 admin.site.site_title = "Shared Purpose administration"
 
@@ -12,6 +14,7 @@ urlpatterns = [
     path("teams/", include("sharedpurpose.improvement.urls")),
     path("", include("sharedpurpose.engagement.urls")),
     path("", include("sharedpurpose.applications.urls")),
+    path("api/", api.urls),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]
