@@ -14,7 +14,6 @@ from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sharedpurpose.core.audit import audit_changes, audit_record
+from sharedpurpose.core.invitations import invitation_check_usable
 from sharedpurpose.core.models import AuditEvent
 from sharedpurpose.core.tasks import email_send
 from sharedpurpose.improvement.models import CorporateService, Side
@@ -523,31 +523,12 @@ def invitation_get_usable(*, actor: User, token: str) -> ApplicationInvitation:
         .filter(token=token)
         .first()
     )
-    if invitation is None:
-        raise ValidationError(
-            "This invitation link is not valid. Check you copied the whole link from the e-mail."
-        )
-    if invitation.accepted_at is not None:
-        raise ValidationError(
-            "This invitation has already been used. Ask the lead applicant to invite you again."
-        )
-    if invitation.expires_at <= timezone.now():
-        raise ValidationError(
-            f"This invitation expired on {timezone.localtime(invitation.expires_at):%-d %B %Y}. "
-            "Ask the lead applicant to invite you again."
-        )
+    invitation_check_usable(invitation, actor=actor, inviter="the lead applicant")
+    assert invitation is not None
     if invitation.application.state not in EDITABLE_STATES:
         raise ValidationError(
             f"The application {invitation.application.reference} is no longer a draft, "
             "so it takes no new collaborators."
-        )
-    verified = EmailAddress.objects.filter(
-        user=actor, email__iexact=invitation.email, verified=True
-    ).exists()
-    if not verified:
-        raise ValidationError(
-            f"This invitation was sent to {invitation.email}. Sign in with that address, "
-            "once it is verified, to accept it."
         )
     return invitation
 

@@ -6,7 +6,6 @@ import secrets
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -14,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sharedpurpose.core.audit import audit_changes, audit_record
+from sharedpurpose.core.invitations import invitation_check_usable
 from sharedpurpose.core.tasks import email_send
 
 from ..access import team_scope
@@ -120,27 +120,8 @@ def member_invite(
 def invitation_get_usable(*, actor: User, token: str) -> TeamInvitation:
     """The invitation behind ``token`` if ``actor`` may accept it, else a ValidationError."""
     invitation = TeamInvitation.objects.select_related("team").filter(token=token).first()
-    if invitation is None:
-        raise ValidationError(
-            "This invitation link is not valid. Check you copied the whole link from the e-mail."
-        )
-    if invitation.accepted_at is not None:
-        raise ValidationError(
-            "This invitation has already been used. Ask a team lead to invite you again."
-        )
-    if invitation.expires_at <= timezone.now():
-        raise ValidationError(
-            f"This invitation expired on {timezone.localtime(invitation.expires_at):%d %B %Y}. "
-            "Ask a team lead to invite you again."
-        )
-    verified = EmailAddress.objects.filter(
-        user=actor, email__iexact=invitation.email, verified=True
-    ).exists()
-    if not verified:
-        raise ValidationError(
-            f"This invitation was sent to {invitation.email}. Sign in with that address, "
-            "once it is verified, to accept it."
-        )
+    invitation_check_usable(invitation, actor=actor, inviter="a team lead")
+    assert invitation is not None
     return invitation
 
 
