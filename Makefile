@@ -98,6 +98,7 @@ bench: install assets ## every benchmark in bench/ (see bench/README.md)
 	$(VENV)/bin/python bench/spc_xmr.py
 	$(VENV)/bin/python bench/dashboard.py
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(VENV)/bin/python bench/import_points.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(VENV)/bin/python bench/api_bulk_upsert.py
 	$(VENV)/bin/python bench/fanout.py
 	$(VENV)/bin/python bench/round_page_rps.py
 

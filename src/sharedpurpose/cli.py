@@ -4,6 +4,10 @@ sharedpurpose serve [--host H] [--port P] [--with-worker]   serve the site (guni
 sharedpurpose worker [db_worker options]                    run background tasks
 sharedpurpose demo                                          load the demo programme
 sharedpurpose spc INPUT.csv [options]                       SPC charts from CSV (no database)
+sharedpurpose push --measure ID FILE.csv [--url U] [--token T]
+                                                            send a measure's points (REST API)
+sharedpurpose pull --measure ID [--from D] [--to D] [--format csv|json]
+                                                            print a measure's SPC results (REST API)
 sharedpurpose <django command> ...                          e.g. migrate, check --deploy
 """
 
@@ -84,6 +88,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         from sharedpurpose.spc.cli import main as spc_main
 
         return spc_main(rest)
+    if command in {"push", "pull"}:
+        # API clients: the standard library only, no Django, no database.
+        from sharedpurpose.api_client import pull_main, push_main
+
+        return push_main(rest) if command == "push" else pull_main(rest)
     if command == "serve":
         return _serve(rest)
     if command == "worker":

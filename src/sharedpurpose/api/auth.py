@@ -124,5 +124,9 @@ def api_measure_get(
     slug = Measure.objects.filter(pk=measure_id).values_list("team__slug", flat=True).first()
     if slug is None:
         raise Http404("No such measure")
-    team = api_team_get(request, slug, capability)
+    try:
+        team = api_team_get(request, slug, capability)
+    except Http404:
+        # Said as the caller asked: whether the team exists is none of their business.
+        raise Http404("No such measure") from None
     return Measure.objects.select_related("team").get(pk=measure_id, team=team)

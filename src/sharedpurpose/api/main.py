@@ -50,6 +50,13 @@ class TokenRateThrottle(AuthRateThrottle):
     def __init__(self) -> None:
         super().__init__(settings.SHAREDPURPOSE_API_RATE)
 
+    def allow_request(self, request: HttpRequest) -> bool:
+        # Read the rate on each request, so a deployment or a test can change it.
+        if self.rate != settings.SHAREDPURPOSE_API_RATE:
+            self.rate = settings.SHAREDPURPOSE_API_RATE
+            self.num_requests, self.duration = self.parse_rate(self.rate)
+        return bool(super().allow_request(request))
+
 
 api = SharedPurposeApi(
     title="Shared Purpose API",

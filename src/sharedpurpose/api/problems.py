@@ -11,7 +11,7 @@ import json
 import logging
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Schema
@@ -140,9 +140,38 @@ def _denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return problem_response(403, str(exc) or "You may not do this.")
 
 
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    return problem_response(413, "The request body is too large; send it in smaller parts.")
+
+
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("API error", exc_info=exc)
     return problem_response(500, "Something went wrong on our side; nothing was changed.")
+
+
+class ApiProblemMiddleware:
+    """Answers under /api/ that never reached an operation (an unknown path, a method the path
+    does not have) are problem details too, like every other API error."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response: HttpResponse = self.get_response(request)
+        if (
+            request.path.startswith("/api/")
+            and response.status_code in (404, 405)
+            and response.get("Content-Type", "") != PROBLEM_CONTENT_TYPE
+        ):
+            if response.status_code == 404:
+                return problem_response(404, f"There is no API resource at {request.path}.")
+            allowed = response.get("Allow", "")
+            return problem_response(
+                405,
+                f"{request.method} is not allowed here; use {allowed or 'another method'}.",
+                headers={"Allow": allowed} if allowed else None,
+            )
+        return response
 
 
 HANDLERS: list[tuple[type[Exception], Any]] = [
@@ -153,5 +182,6 @@ HANDLERS: list[tuple[type[Exception], Any]] = [
     (HttpError, _http_error),
     (Http404, _not_found),
     (PermissionDenied, _denied),
+    (RequestDataTooBig, _too_big),
     (Exception, _unexpected),
 ]

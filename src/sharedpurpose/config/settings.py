@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "sharedpurpose.core.middleware.RequestLogMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "sharedpurpose.api.problems.ApiProblemMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -269,6 +270,8 @@ LOGGING = {
 
 #: API requests allowed per token (or per signed-in user, or per address) and period.
 SHAREDPURPOSE_API_RATE = env.str("API_RATE", default="1200/min")
+# Rate limits count the connecting address; a proxy in front must be declared to be trusted.
+NINJA_NUM_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 
 SHAREDPURPOSE_SITE_NAME = "Shared Purpose"
 SHAREDPURPOSE_FUNDER_NAME = env.str("FUNDER_NAME", default="The Improvement Foundation")

@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("sharedpurpose.engagement.urls")),
     path("", include("sharedpurpose.applications.urls")),
     path("api/", api.urls),
+    path("account/", include("sharedpurpose.accounts.urls")),
+    path("account/", include("sharedpurpose.api.urls")),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -40,9 +40,7 @@ class Navigation:
                 applies=Exists(ApplicationMember.objects.filter(user=OuterRef("pk"))),
                 assesses=Exists(AssessorAssignment.objects.filter(assessor=OuterRef("pk"))),
                 is_staff_member=Exists(
-                    Group.objects.filter(
-                        user=OuterRef("pk"), name=SiteRole.PROGRAMME_STAFF.value
-                    )
+                    Group.objects.filter(user=OuterRef("pk"), name=SiteRole.PROGRAMME_STAFF.value)
                 ),
             )
             .values("applies", "assesses", "is_staff_member", "is_active")

@@ -5,31 +5,28 @@ rows are written in chunks while the file is clean, and the first problem stops 
 (the rest is only checked, so the report is complete). A file with any problem leaves the
 data as they were and the import marked invalid with its report.
 
-Re-importing updates the points of matching (measure, period) instead of adding new ones.
-Each updated point gets a ``DataPointChange`` (old -> new, source IMPORT, who, when) linked
-to the import; created points are recorded by the ``DataImport`` itself (who, when, how
-many). Imported points keep ``updated_at`` and leave ``updated_by`` empty: who imported them
-is on the import and in the change log, and a million foreign-key checks on the user would
-cost more time than the whole rest of a big import's database work.
+Re-importing updates the points of matching (measure, period) instead of adding new ones,
+through the writer the API shares (``points_upsert``). Each updated point gets a
+``DataPointChange`` (old -> new, source IMPORT, who, when) linked to the import; created
+points are recorded by the ``DataImport`` itself (who, when, how many). Imported points keep
+``updated_at`` and leave ``updated_by`` empty: who imported them is on the import and in the
+change log, and a million foreign-key checks on the user would cost more time than the whole
+rest of a big import's database work.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
 from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import transaction
 
 from sharedpurpose.core.audit import audit_record
-from sharedpurpose.improvement.charts import measure_charts_invalidate
 
 from .. import imports
 from ..access import team_scope
@@ -40,7 +37,8 @@ from ..imports import (
     SeriesRules,
     Table,
 )
-from ..models import DataImport, DataPoint, DataPointChange, Measure, Team
+from ..models import DataImport, DataPointChange, Measure, Team
+from .points_upsert import PointIn, points_writer
 
 if TYPE_CHECKING:
     from sharedpurpose.accounts.models import User
@@ -175,7 +173,10 @@ def data_import_commit(*, actor: User, data_import: DataImport) -> DataImport:
     mapping = _mapping(data_import)
     one_measure = data_import.measure_id is not None
     problems = ProblemLog()
-    writer = _writer_for(actor=actor, data_import=data_import)
+    writer = points_writer(
+        actor=actor, source=DataPointChange.Source.IMPORT, data_import=data_import
+    )
+    measures = _measures_by_key(data_import)
     valid_rows = 0
     try:
         with transaction.atomic(), _table(data_import) as table:
@@ -192,14 +193,15 @@ def data_import_commit(*, actor: User, data_import: DataImport) -> DataImport:
                 problems=problems,
                 one_measure=one_measure,
             )
+            measure_ids: dict[str, int] = {}
             for chunk in _chunks(rows, WRITE_CHUNK_ROWS):
                 valid_rows += len(chunk)
                 if problems:
                     continue  # keep reading so the report is complete; write no more
-                writer.write(chunk)
+                writer.write(_as_points(chunk, measures, measure_ids))
             if problems:
                 raise _Invalid
-            writer.finish()
+            counts = writer.finish()
     except _Invalid:
         _store_report(data_import, problems, valid_rows)
         raise ValidationError(
@@ -210,14 +212,14 @@ def data_import_commit(*, actor: User, data_import: DataImport) -> DataImport:
 
     data_import.status = DataImport.Status.COMMITTED
     data_import.committed_at = writer.now
-    data_import.points_created = writer.created
-    data_import.points_updated = writer.updated
+    data_import.points_created = counts.created
+    data_import.points_updated = counts.updated
     data_import.report = {
         "problems": [],
         "problem_count": 0,
         "row_count": writer.rows_read,
-        "unchanged": writer.unchanged,
-        "measures": writer.measure_names,
+        "unchanged": counts.unchanged,
+        "measures": sorted(m.name for m in measures.values() if m.pk in counts.by_measure),
     }
     data_import.save(
         update_fields=[
@@ -234,201 +236,26 @@ def data_import_commit(*, actor: User, data_import: DataImport) -> DataImport:
         obj=data_import,
         scope=team_scope(team),
         summary=(
-            f"Imported {data_import.filename}: {writer.created} points added, "
-            f"{writer.updated} updated"
+            f"Imported {data_import.filename}: {counts.created} points added, "
+            f"{counts.updated} updated"
         ),
         changes={
-            "points_created": [0, writer.created],
-            "points_updated": [0, writer.updated],
+            "points_created": [0, counts.created],
+            "points_updated": [0, counts.updated],
         },
     )
     return data_import
 
 
-def _writer_for(*, actor: User, data_import: DataImport) -> _Writer:
-    if connection.vendor == "postgresql":
-        return _PostgresWriter(actor=actor, data_import=data_import)
-    return _Writer(actor=actor, data_import=data_import)
-
-
-class _Writer:
-    """Upserts chunks of checked rows with ``bulk_create`` and logs the points they change."""
-
-    def __init__(self, *, actor: User, data_import: DataImport) -> None:
-        self.actor = actor
-        self.data_import = data_import
-        self.now = timezone.now()
-        self.created = self.updated = self.unchanged = self.rows_read = 0
-        self.measures: dict[str, Measure] = _measures_by_key(data_import)
-        self.touched: set[int] = set()
-
-    @property
-    def measure_names(self) -> list[str]:
-        return sorted(m.name for m in self.measures.values() if m.pk in self.touched)
-
-    def start(self) -> None:
-        """Called inside the commit's transaction, before the first chunk."""
-
-    def write(self, chunk: list[ParsedRow]) -> None:
-        self.rows_read += len(chunk)
-        by_measure: dict[str, list[ParsedRow]] = defaultdict(list)
-        for row in chunk:
-            by_measure[row.measure_key].append(row)
-        points: list[DataPoint] = []
-        changes: list[DataPointChange] = []
-        for key, rows in by_measure.items():
-            measure = self.measures[imports.normalise(key)]
-            existing = _existing(measure, rows)
-            written = len(points)
-            for row in rows:
-                old = existing.get(row.period)
-                if old is not None and old == (row.value, row.denominator):
-                    self.unchanged += 1
-                    continue
-                points.append(
-                    DataPoint(
-                        measure_id=measure.pk,
-                        period=row.period,
-                        value=row.value,
-                        denominator=row.denominator,
-                        updated_at=self.now,
-                        updated_by_id=None,
-                    )
-                )
-                if old is None:
-                    self.created += 1
-                    continue
-                self.updated += 1
-                changes.append(
-                    DataPointChange(
-                        measure_id=measure.pk,
-                        period=row.period,
-                        old_value=old[0],
-                        new_value=row.value,
-                        old_denominator=old[1],
-                        new_denominator=row.denominator,
-                        source=DataPointChange.Source.IMPORT,
-                        data_import_id=self.data_import.pk,
-                        changed_by_id=self.actor.pk,
-                        changed_at=self.now,
-                    )
-                )
-            if len(points) > written:
-                self.touched.add(measure.pk)
-        if points:
-            DataPoint.objects.bulk_create(
-                points,
-                update_conflicts=True,
-                unique_fields=["measure", "period"],
-                update_fields=["value", "denominator", "updated_at", "updated_by"],
-            )
-        if changes:
-            DataPointChange.objects.bulk_create(changes)
-
-    def finish(self) -> None:
-        if self.touched:
-            measure_charts_invalidate(measure_ids=self.touched)
-
-
-class _PostgresWriter(_Writer):
-    """The same upsert on PostgreSQL, set-based: rows are copied into a temporary table as
-    they are read, then the change log, the counts and the upsert are one statement each.
-
-    Building a million model instances and their SQL costs more than the 30 seconds a
-    million-row file is allowed; COPY and a few statements take seconds.
-    """
-
-    def start(self) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {_STAGE}")
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE {_STAGE} (measure_id bigint NOT NULL, "
-                "period date NOT NULL, value double precision NOT NULL, "
-                "denominator double precision)"
-            )
-
-    def write(self, chunk: list[ParsedRow]) -> None:
-        self.rows_read += len(chunk)
-        ids: dict[str, int] = {}
-        with connection.cursor() as cursor:
-            copy_sql = f"COPY {_STAGE} (measure_id, period, value, denominator) FROM STDIN BINARY"
-            with cursor.copy(copy_sql) as copy:
-                copy.set_types(["int8", "date", "float8", "float8"])
-                for _, key, period, value, denominator in chunk:
-                    measure_id = ids.get(key)
-                    if measure_id is None:
-                        measure_id = ids[key] = self.measures[imports.normalise(key)].pk
-                    copy.write_row((measure_id, period, value, denominator))
-
-    def finish(self) -> None:
-        point = DataPoint._meta.db_table
-        change = DataPointChange._meta.db_table
-        measure = Measure._meta.db_table
-        same_point = "p.measure_id = s.measure_id AND p.period = s.period"
-        differs = "(p.value, p.denominator) IS DISTINCT FROM (s.value, s.denominator)"
-        with connection.cursor() as cursor:
-            # Grid saves and other imports of these measures wait until this one is done,
-            # so the plain INSERT below cannot meet a point added in between.
-            cursor.execute(
-                f"SELECT id FROM {measure} WHERE id IN (SELECT DISTINCT measure_id "  # noqa: S608
-                f"FROM {_STAGE}) ORDER BY id FOR UPDATE"
-            )
-            cursor.execute(f"ANALYZE {_STAGE}")
-            cursor.execute(
-                "SELECT s.measure_id, count(*) FILTER (WHERE p.id IS NULL), "  # noqa: S608
-                f"count(*) FILTER (WHERE p.id IS NOT NULL AND {differs}) "
-                f"FROM {_STAGE} s LEFT JOIN {point} p ON {same_point} GROUP BY s.measure_id"
-            )
-            for measure_id, created, updated in cursor.fetchall():
-                self.created += created
-                self.updated += updated
-                if created or updated:
-                    self.touched.add(measure_id)
-            self.unchanged = self.rows_read - self.created - self.updated
-            if self.updated:
-                cursor.execute(
-                    f"INSERT INTO {change} (measure_id, period, old_value, new_value, "  # noqa: S608
-                    "old_denominator, new_denominator, source, data_import_id, "
-                    "changed_by_id, changed_at) SELECT s.measure_id, s.period, p.value, "
-                    f"s.value, p.denominator, s.denominator, %s, %s, %s, %s FROM {_STAGE} s "
-                    f"JOIN {point} p ON {same_point} WHERE {differs}",
-                    [DataPointChange.Source.IMPORT, self.data_import.pk, self.actor.pk, self.now],
-                )
-                cursor.execute(
-                    f"UPDATE {point} p SET value = s.value, denominator = s.denominator, "  # noqa: S608
-                    f"updated_at = %s, updated_by_id = NULL FROM {_STAGE} s "
-                    f"WHERE {same_point} AND {differs}",
-                    [self.now],
-                )
-            if self.created:
-                cursor.execute(
-                    f"INSERT INTO {point} (measure_id, period, value, denominator, "  # noqa: S608
-                    "updated_at) SELECT s.measure_id, s.period, s.value, s.denominator, %s "
-                    f"FROM {_STAGE} s WHERE NOT EXISTS (SELECT 1 FROM {point} p "
-                    f"WHERE {same_point})",
-                    [self.now],
-                )
-            cursor.execute(f"DROP TABLE {_STAGE}")
-        super().finish()
-
-
-_STAGE = "sp_import_stage"
-
-
-def _existing(
-    measure: Measure, rows: list[ParsedRow]
-) -> dict[date, tuple[float | None, float | None]]:
-    """The stored value and denominator of the periods in ``rows`` (a range read on the index)."""
-    first = min(r.period for r in rows)
-    last = max(r.period for r in rows)
-    wanted = {r.period for r in rows}
-    return {
-        period: (value, denominator)
-        for period, value, denominator in DataPoint.objects.filter(
-            measure_id=measure.pk, period__gte=first, period__lte=last
-        ).values_list("period", "value", "denominator")
-        if period in wanted
-    }
+def _as_points(
+    rows: list[ParsedRow], measures: dict[str, Measure], ids: dict[str, int]
+) -> list[PointIn]:
+    """Checked rows as points of the measures they name (``ids`` caches the look-up)."""
+    for key in {row.measure_key for row in rows} - ids.keys():
+        ids[key] = measures[imports.normalise(key)].pk
+    return [
+        PointIn(ids[key], period, value, denominator) for _, key, period, value, denominator in rows
+    ]
 
 
 # Helpers ------------------------------------------------------------------------------------
