@@ -179,6 +179,22 @@ def _with_chart_inputs(measures: QuerySet[Measure]) -> QuerySet[Measure]:
     )
 
 
+def measure_spc_result(
+    measure: Measure,
+) -> tuple[list[DataPoint], spc.ChartResult | None, list[Rebase]]:
+    """The measure's points, its SPC result exactly as its chart is computed (None when no
+    chart can be drawn) and its rebases: for readers of the numbers, such as the API."""
+    loaded = _with_chart_inputs(Measure.objects.filter(pk=measure.pk)).get()
+    points = list(loaded.points.all())
+    rebases = list(loaded.rebases.all())
+    if not any(point.value is not None for point in points):
+        return points, None, rebases
+    try:
+        return points, _spc_result(loaded, points), rebases
+    except spc.SpcInputError:
+        return points, None, rebases
+
+
 def _change_ideas_for(measures: Sequence[Measure]) -> dict[int, list[DriverNode]]:
     """Started change ideas linked to each measure: its own driver node, or its goal's."""
     node_ids = {m.driver_node_id for m in measures if m.driver_node_id}

@@ -2,8 +2,8 @@
 
 The icons, the reading sentence, the warnings and any message come from the web's own chart
 summary (``improvement.charts.measure_chart``); the per-point limits and point types come
-from the same calculation the web runs (``improvement.charts._spc_result`` on the same
-inputs), so the API and the page cannot disagree.
+from the same calculation the web runs (``improvement.charts.measure_spc_result``), so the
+API and the page cannot disagree.
 """
 
 import hashlib
@@ -17,13 +17,8 @@ from ninja.params import HeaderEx, P, QueryEx
 
 from sharedpurpose import spc
 from sharedpurpose.improvement.access import Capability
-from sharedpurpose.improvement.charts import (
-    ChartView,
-    _spc_result,
-    _with_chart_inputs,
-    measure_chart,
-)
-from sharedpurpose.improvement.models import DataPoint, Measure, Rebase
+from sharedpurpose.improvement.charts import ChartView, measure_chart, measure_spc_result
+from sharedpurpose.improvement.models import DataPoint, Measure
 from sharedpurpose.spc.svg import POINT_STYLES
 
 from ..auth import SIGNED_IN, api_measure_get
@@ -52,22 +47,6 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
         return False
     tags = [tag.strip().removeprefix("W/") for tag in if_none_match.split(",")]
     return "*" in tags or etag in tags
-
-
-def measure_spc_result(
-    measure: Measure,
-) -> tuple[list[DataPoint], spc.ChartResult | None, list[Rebase]]:
-    """The measure's points, its SPC result as the web computes it (None when no chart can be
-    drawn) and its rebases, read and computed exactly as ``improvement.charts`` does."""
-    loaded = _with_chart_inputs(Measure.objects.filter(pk=measure.pk)).get()
-    points = list(loaded.points.all())
-    rebases = list(loaded.rebases.all())
-    if not any(point.value is not None for point in points):
-        return points, None, rebases
-    try:
-        return points, _spc_result(loaded, points), rebases
-    except spc.SpcInputError:
-        return points, None, rebases
 
 
 def _number(value: Any) -> float | None:
