@@ -8,7 +8,12 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from django.conf import settings
+from django.test import Client
+from playwright.sync_api import Page, expect
+
+from sharedpurpose.accounts.models import User
+from tests.factories import PASSWORD
 
 # Playwright's sync API runs an event loop in the test thread; the Django ORM calls the
 # tests make there (loading the demo) are still ordinary synchronous calls.
@@ -54,3 +59,23 @@ def assert_accessible(page: Page) -> None:
         },
     )
     assert results.violations_count == 0, results.generate_report()
+
+
+def sign_in(page: Page, base: str, email: str, password: str = PASSWORD) -> None:
+    """Sign in through the site's own form, as a person would."""
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+    expect(page.get_by_role("navigation", name="Account")).to_contain_text("Signed in as")
+
+
+def sign_in_as(page: Page, base: str, user: User) -> None:
+    """Start the page's browser context signed in as ``user``, skipping the form."""
+    client = Client()
+    client.force_login(user)
+    session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    page.context.clear_cookies()
+    page.context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base}]
+    )

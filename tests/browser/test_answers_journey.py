@@ -3,27 +3,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import Page, expect
 
 from sharedpurpose.applications.models import Answer, QuestionKind
 from tests.applications.factories import ApplicationFactory, QuestionFactory, SectionFactory
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, sign_in_as
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
-
-
-def _sign_in(page: Page, base: str, user: object) -> None:
-    client = Client()
-    client.force_login(user)  # type: ignore[arg-type]
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base}]
-    )
 
 
 def test_a_member_answers_a_section_that_saves_as_they_type(
@@ -61,7 +50,7 @@ def test_a_member_answers_a_section_that_saves_as_they_type(
     following = SectionFactory.create(form=section.form, title="Your measures", position=2)
     QuestionFactory.create(section=following, kind=QuestionKind.SHORT_TEXT, label="First measure")
     url = f"{base}/applications/{application.reference}/sections/{section.pk}/"
-    _sign_in(page, base, application.lead_applicant)
+    sign_in_as(page, base, application.lead_applicant)
 
     # When the lead applicant opens the section
     page.goto(url)

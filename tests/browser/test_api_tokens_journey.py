@@ -6,9 +6,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from sharedpurpose.improvement.models import TeamMembership
-from tests.factories import PASSWORD, MeasureFactory, MembershipFactory, TeamFactory
+from tests.factories import MeasureFactory, MembershipFactory, TeamFactory
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,14 +19,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
   window.__cspViolations.push(event.violatedDirective + " " + event.blockedURI);
 });
 """
-
-
-def _sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("navigation", name="Account")).to_contain_text("Signed in as")
 
 
 def test_a_member_creates_a_token_uses_it_once_shown_and_revokes_it(
@@ -42,7 +34,7 @@ def test_a_member_creates_a_token_uses_it_once_shown_and_revokes_it(
     # and of another team, which the token will not reach
     MembershipFactory.create(team=TeamFactory.create(name="Eastfield"), user=membership.user)
     base = str(live_server)
-    _sign_in(page, base, membership.user.email)
+    sign_in(page, base, membership.user.email)
 
     # When they open their API tokens page
     page.goto(base + "/account/api-tokens/")
@@ -108,7 +100,7 @@ def test_a_member_creates_a_token_uses_it_once_shown_and_revokes_it(
 def test_a_wrong_form_shows_its_errors(live_server: object, page: Page) -> None:
     membership = MembershipFactory.create(team=TeamFactory.create(name="Team A"))
     base = str(live_server)
-    _sign_in(page, base, membership.user.email)
+    sign_in(page, base, membership.user.email)
     page.goto(base + "/account/api-tokens/")
 
     page.get_by_role("button", name="Create token").click()

@@ -21,19 +21,11 @@ from tests.applications.factories import (
     QuestionFactory,
     SectionFactory,
 )
-from tests.factories import PASSWORD, ProgrammeFactory, UserFactory
+from tests.factories import ProgrammeFactory, UserFactory
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("navigation", name="Account")).to_contain_text("Signed in as")
 
 
 def test_a_partnership_applies_is_assessed_awarded_and_becomes_a_listed_team(
@@ -61,7 +53,7 @@ def test_a_partnership_applies_is_assessed_awarded_and_becomes_a_listed_team(
     UserFactory.create(email="omar@example.org", full_name="Omar Clinician")
 
     # When the lead applicant starts an application from the round page
-    _sign_in(page, base, lead.email)
+    sign_in(page, base, lead.email)
     page.goto(base + round_.get_absolute_url())
     page.get_by_role("link", name="Start an application").click()
     page.get_by_role("group", name="Is the lead organisation an NHS body in the UK?").get_by_label(
@@ -93,7 +85,7 @@ def test_a_partnership_applies_is_assessed_awarded_and_becomes_a_listed_team(
     link = re.search(r"/applications/invitations/\S+/", str(mail.outbox[-1].body))
     assert link is not None
     partner = browser.new_context().new_page()
-    _sign_in(partner, base, "omar@example.org")
+    sign_in(partner, base, "omar@example.org")
     partner.goto(base + link.group(0))
     partner.get_by_role("button", name="Accept and join the application").click()
     expect(partner.get_by_role("status")).to_contain_text("You have joined the application")
@@ -119,7 +111,7 @@ def test_a_partnership_applies_is_assessed_awarded_and_becomes_a_listed_team(
 
     # When staff assign two assessors
     desk = browser.new_context().new_page()
-    _sign_in(desk, base, staff.email)
+    sign_in(desk, base, staff.email)
     desk.goto(f"{base}/manage/applications/{reference}/assessors/")
     for person in (conflicted, assessor):
         desk.get_by_label("Assessor").select_option(str(person.pk))
@@ -130,7 +122,7 @@ def test_a_partnership_applies_is_assessed_awarded_and_becomes_a_listed_team(
 
     # Then the one who declares a conflict is refused the application
     carl = browser.new_context().new_page()
-    _sign_in(carl, base, conflicted.email)
+    sign_in(carl, base, conflicted.email)
     carl.goto(f"{base}/assess/{reference}/conflict/")
     carl.get_by_label("Yes, I have a conflict of interest").check()
     carl.get_by_label("If yes, describe the conflict").fill("My partner works at Fellside.")
@@ -143,7 +135,7 @@ def test_a_partnership_applies_is_assessed_awarded_and_becomes_a_listed_team(
 
     # And the other declares none, scores and submits
     ama = browser.new_context().new_page()
-    _sign_in(ama, base, assessor.email)
+    sign_in(ama, base, assessor.email)
     ama.goto(f"{base}/assess/{reference}/conflict/")
     ama.get_by_label("No, I have no conflict").check()
     ama.get_by_role("button", name="Send declaration").click()

@@ -16,17 +16,9 @@ from tests.applications.factories import (
 )
 from tests.factories import PASSWORD, ProgrammeFactory, UserFactory
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _sign_in(page: Page, base: str, email: str, password: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("navigation", name="Account")).to_contain_text("Signed in as")
 
 
 def test_a_lead_applicant_starts_builds_the_partnership_and_submits(
@@ -43,7 +35,7 @@ def test_a_lead_applicant_starts_builds_the_partnership_and_submits(
         label="What will change?",
     )
     applicant = UserFactory.create(email="ada@example.org", full_name="Ada Okafor")
-    _sign_in(page, base, applicant.email, PASSWORD)
+    sign_in(page, base, applicant.email, PASSWORD)
 
     # When the applicant starts from the round page and answers that they are eligible
     page.goto(base + round_.get_absolute_url())
@@ -95,7 +87,7 @@ def test_a_lead_applicant_starts_builds_the_partnership_and_submits(
     path = "/applications/invitations/" + link.group(0).split("/applications/invitations/")[1]
     UserFactory.create(email="nia@example.org", full_name="Nia Okoro")
     colleague = browser.new_context().new_page()
-    _sign_in(colleague, base, "nia@example.org", PASSWORD)
+    sign_in(colleague, base, "nia@example.org", PASSWORD)
     colleague.goto(base + path)
     expect(colleague.get_by_role("heading", level=1)).to_have_text("Join the application CTG1-0001")
     assert_accessible(colleague)

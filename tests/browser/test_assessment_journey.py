@@ -19,17 +19,9 @@ from tests.applications.factories import (
 )
 from tests.factories import PASSWORD, UserFactory
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _sign_in(page: Page, base: str, email: str, password: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("navigation", name="Account")).to_contain_text("Signed in as")
 
 
 def test_staff_assign_two_assessors_one_conflicted_the_other_scores_and_the_panel_ranks(
@@ -61,7 +53,7 @@ def test_staff_assign_two_assessors_one_conflicted_the_other_scores_and_the_pane
     manage_round = f"{base}/manage/programmes/{round_.programme.slug}/rounds/{round_.slug}"
 
     # When staff open the round's applications and the application
-    _sign_in(page, base, staff.email, PASSWORD)
+    sign_in(page, base, staff.email, PASSWORD)
     page.goto(manage_round + "/applications/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Applications")
     assert_accessible(page)
@@ -89,7 +81,7 @@ def test_staff_assign_two_assessors_one_conflicted_the_other_scores_and_the_pane
 
     # When the first assessor declares a conflict of interest
     asha = browser.new_context().new_page()
-    _sign_in(asha, base, conflicted.email, PASSWORD)
+    sign_in(asha, base, conflicted.email, PASSWORD)
     asha.goto(base + "/assess/")
     expect(asha.get_by_role("heading", level=1)).to_have_text("Your assessments")
     assert_accessible(asha)
@@ -117,7 +109,7 @@ def test_staff_assign_two_assessors_one_conflicted_the_other_scores_and_the_pane
 
     # When the second assessor declares none, scores and submits
     bola = browser.new_context().new_page()
-    _sign_in(bola, base, clear.email, PASSWORD)
+    sign_in(bola, base, clear.email, PASSWORD)
     bola.goto(base + "/assess/")
     bola.get_by_role("link", name="Shared rota for theatres").click()
     bola.get_by_label("No, I have no conflict").check()

@@ -21,17 +21,9 @@ from tests.applications.factories import (
 )
 from tests.factories import PASSWORD, RoundFactory, UserFactory
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _sign_in(page: Page, base: str, email: str, password: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("navigation", name="Account")).to_contain_text("Signed in as")
 
 
 def test_staff_decide_send_the_letters_award_and_publish_the_team(
@@ -63,7 +55,7 @@ def test_staff_decide_send_the_letters_award_and_publish_the_team(
     )
     staff = UserFactory.create(full_name="Sam Staff")
     user_role_grant(user=staff, role=SiteRole.PROGRAMME_STAFF)
-    _sign_in(page, base, staff.email, PASSWORD)
+    sign_in(page, base, staff.email, PASSWORD)
 
     # When staff read the assessors' view and record an award decision
     page.goto(f"{base}/manage/applications/DES1-0001/decision/")

@@ -14,19 +14,11 @@ from tests.evidence.case_study_factories import staff_user
 from tests.factories import PASSWORD, MembershipFactory
 from tests.improvement.factories_charts import measure_with_points
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 REMOTE_SHARE = "Share of consultations held remotely"
-
-
-def _sign_in(page: Page, base: str, email: str, password: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("navigation", name="Account")).to_contain_text("Signed in as")
 
 
 def _demo_with_telemedicine_evidence() -> None:
@@ -100,7 +92,7 @@ def test_a_team_drafts_and_submits_and_staff_request_changes_then_publish(
     base = str(live_server)
 
     # When the lead opens the team's case studies and writes one
-    _sign_in(page, base, lead.user.email, PASSWORD)
+    sign_in(page, base, lead.user.email, PASSWORD)
     page.goto(f"{base}/teams/{team.slug}/workspace/")
     page.get_by_role("navigation", name="Team workspace").get_by_role(
         "link", name="Case studies"
@@ -136,7 +128,7 @@ def test_a_team_drafts_and_submits_and_staff_request_changes_then_publish(
 
     # When staff open the review queue and ask for a change
     reviewer = browser.new_context().new_page()
-    _sign_in(reviewer, base, staff.email, PASSWORD)
+    sign_in(reviewer, base, staff.email, PASSWORD)
     reviewer.goto(base + "/manage/case-studies/")
     expect(reviewer.get_by_role("heading", name="In review (1)")).to_be_visible()
     assert_accessible(reviewer)

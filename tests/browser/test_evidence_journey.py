@@ -9,20 +9,12 @@ from playwright.sync_api import Page, expect
 from sharedpurpose.demo.content import DEMO_PASSWORD
 from sharedpurpose.demo.evidence import evidence_demo_load
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TEAM_ONE = "northmoor-value-based-interviewing"
 BUDDY = "A buddy on the same shift pattern for every new starter"
-
-
-def _sign_in(page: Page, base: str, email: str, password: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("navigation", name="Account")).to_contain_text("Signed in as")
 
 
 def test_the_public_reads_the_evidence_and_a_member_links_a_change_idea(
@@ -62,7 +54,7 @@ def test_the_public_reads_the_evidence_and_a_member_links_a_change_idea(
     assert_accessible(page)
 
     # When the Northmoor lead links another change idea to value-based interviewing
-    _sign_in(page, base, "team@demo.example.org", DEMO_PASSWORD)
+    sign_in(page, base, "team@demo.example.org", DEMO_PASSWORD)
     page.goto(f"{base}/teams/{TEAM_ONE}/workspace/")
     page.get_by_role("navigation", name="Team workspace").get_by_role(
         "link", name="Interventions"

@@ -1,26 +1,15 @@
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import Page, expect
 
 from sharedpurpose.applications.models import Criterion, Question, QuestionKind
 from tests.factories import ProgrammeFactory, RoundFactory
 from tests.programmes.factories_rounds import staff_create
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, sign_in_as
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _sign_in_as_staff(page: Page, base: str) -> None:
-    client = Client()
-    client.force_login(staff_create(full_name="Ada Okafor"))
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base}]
-    )
 
 
 def _add_question(page: Page, section: str, kind: str) -> None:
@@ -39,7 +28,7 @@ def test_staff_build_a_form_preview_it_and_set_the_criteria(
     base = str(live_server)
     programme = ProgrammeFactory.create(name="Closing the Gap", slug="closing-the-gap")
     RoundFactory.create(programme=programme, name="Shared Purpose", slug="shared-purpose")
-    _sign_in_as_staff(page, base)
+    sign_in_as(page, base, staff_create(full_name="Ada Okafor"))
 
     # When they open the round and its application form, and create an empty form
     page.goto(f"{base}/manage/programmes/closing-the-gap/rounds/shared-purpose/")

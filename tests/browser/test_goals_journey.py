@@ -1,28 +1,17 @@
 from __future__ import annotations
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import Locator, Page, expect
 
 from sharedpurpose.improvement.models import Side
 from tests.factories import MembershipFactory, TeamFactory, UserFactory
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, sign_in_as
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 CORPORATE_FILL = "#005eb8"
 CLINICAL_FILL = "#ffb81c"
-
-
-def _sign_in(page: Page, base: str, user: object) -> None:
-    client = Client()
-    client.force_login(user)  # type: ignore[arg-type]
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base}]
-    )
 
 
 def _node_actions(page: Page, text: str) -> Locator:
@@ -49,7 +38,7 @@ def test_a_team_member_draws_a_driver_diagram_owned_by_both_sides(
         corporate_service="estates",
         clinical_area="",
     )
-    _sign_in(page, base, clinical.user)
+    sign_in_as(page, base, clinical.user)
 
     # When the clinical member creates a goal with owners from both sides
     page.goto(f"{base}/teams/{team.slug}/goals/")

@@ -12,19 +12,11 @@ from sharedpurpose.demo.content import DEMO_PASSWORD
 from sharedpurpose.improvement.models import Measure, Team, TeamMembership
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 TEAM_ONE = "northmoor-value-based-interviewing"
-
-
-def _sign_in(page: Page, base: str, email: str, password: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("navigation", name="Account")).to_contain_text("Signed in as")
 
 
 def test_a_lead_invites_a_member_and_adopts_a_measure(
@@ -33,7 +25,7 @@ def test_a_lead_invites_a_member_and_adopts_a_measure(
     # Given the demo, whose team member leads the Northmoor team
     call_command("demo", stdout=StringIO())
     base = str(live_server)
-    _sign_in(page, base, "team@demo.example.org", DEMO_PASSWORD)
+    sign_in(page, base, "team@demo.example.org", DEMO_PASSWORD)
 
     # When the lead opens the members page and invites a new member by e-mail
     page.goto(f"{base}/teams/{TEAM_ONE}/members/")
@@ -58,7 +50,7 @@ def test_a_lead_invites_a_member_and_adopts_a_measure(
     # When the invitee, signed in with that address in their own browser, accepts
     UserFactory.create(email="new.nurse@example.org", full_name="Nia Okoro")
     invitee = browser.new_context().new_page()
-    _sign_in(invitee, base, "new.nurse@example.org", PASSWORD)
+    sign_in(invitee, base, "new.nurse@example.org", PASSWORD)
     invitee.goto(base + path)
     expect(invitee.get_by_role("heading", level=1)).to_contain_text("Join Northmoor")
     assert_accessible(invitee)
@@ -99,7 +91,7 @@ def test_a_lead_invites_a_member_and_adopts_a_measure(
         team=Team.objects.get(slug="eastfield-telemedicine"), user__full_name="Ola Berg"
     )
     outsider = browser.new_context().new_page()
-    _sign_in(outsider, base, other.user.email, PASSWORD)
+    sign_in(outsider, base, other.user.email, PASSWORD)
     response = outsider.goto(f"{base}/teams/{TEAM_ONE}/workspace/")
     assert response is not None and response.status == 404
     expect(outsider.get_by_role("heading", level=1)).to_have_text("Page not found")

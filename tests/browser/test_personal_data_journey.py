@@ -8,16 +8,9 @@ from playwright.sync_api import Page, expect
 
 from tests.factories import PASSWORD, MembershipFactory, UserFactory
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
 
 
 def test_a_person_downloads_their_data_and_erases_their_account(
@@ -29,7 +22,7 @@ def test_a_person_downloads_their_data_and_erases_their_account(
     base = str(live_server)
 
     # When she signs in and opens her data from the account links
-    _sign_in(page, base, "grace@example.org")
+    sign_in(page, base, "grace@example.org")
     page.get_by_role("navigation", name="Account").get_by_role("link", name="Your data").click()
 
     # Then she sees what is held about her, in plain words
@@ -69,5 +62,8 @@ def test_a_person_downloads_their_data_and_erases_their_account(
     assert_accessible(page)
 
     # And her old address and password no longer sign in
-    _sign_in(page, base, "grace@example.org")
+    page.goto(base + "/accounts/login/")
+    page.get_by_label("Email").fill("grace@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
     expect(page.get_by_role("alert")).to_contain_text("There is a problem")

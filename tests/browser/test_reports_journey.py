@@ -11,17 +11,9 @@ from tests.evidence.factories import BASELINE, STEP_DOWN, InterventionFactory, s
 from tests.factories import PASSWORD, ProgrammeFactory, RoundFactory, TeamFactory
 from tests.programmes.factories_rounds import staff_create
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def _sign_in(page: Page, base: str, email: str, password: str) -> None:
-    page.goto(base + "/accounts/login/")
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
-    expect(page.get_by_role("navigation", name="Account")).to_contain_text("Signed in as")
 
 
 def test_staff_generate_a_board_report_read_it_and_download_the_pdf(
@@ -38,7 +30,7 @@ def test_staff_generate_a_board_report_read_it_and_download_the_pdf(
     base = str(live_server)
 
     # When staff open the round's page and follow the link to its board reports
-    _sign_in(page, base, staff.email, PASSWORD)
+    sign_in(page, base, staff.email, PASSWORD)
     page.goto(f"{base}/manage/programmes/closing-the-gap/rounds/round-3/")
     page.get_by_role("link", name="Board reports").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Board reports")
@@ -97,7 +89,7 @@ def test_the_reports_list_updates_by_itself_while_a_report_is_generated(
     staff = staff_create()
     report = ProgrammeReport.objects.create(round=round_, requested_by=staff)
     base = str(live_server)
-    _sign_in(page, base, staff.email, PASSWORD)
+    sign_in(page, base, staff.email, PASSWORD)
 
     # When staff open the list, it shows the report queued
     page.goto(f"{base}/manage/programmes/closing-the-gap/rounds/round-3/reports/")

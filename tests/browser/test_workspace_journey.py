@@ -6,29 +6,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
-from django.test import Client
 from playwright.sync_api import Page, expect
 
-from sharedpurpose.accounts.models import User
 from sharedpurpose.improvement.models import DataPoint, Side
 from tests.factories import MembershipFactory, TeamFactory, UserFactory
 
-from .conftest import assert_accessible
+from .conftest import assert_accessible, sign_in_as
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BASELINE = [10.0, 11.0, 9.5, 10.5, 10.0, 9.0, 11.5, 10.0, 10.5, 9.5, 10.0, 11.0]
-
-
-def _sign_in(page: Page, base: str, user: User) -> None:
-    client = Client()
-    client.force_login(user)
-    session = client.cookies[settings.SESSION_COOKIE_NAME].value
-    page.context.clear_cookies()
-    page.context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": base}]
-    )
 
 
 def _csv(rows: list[tuple[str, str]]) -> bytes:
@@ -59,7 +46,7 @@ def test_a_team_goes_from_goal_to_a_chart_with_a_special_cause(
         clinical_area="",
     )
     outsider = MembershipFactory.create().user
-    _sign_in(page, base, member.user)
+    sign_in_as(page, base, member.user)
 
     # When the member creates a common quality goal owned by both sides
     page.goto(f"{base}/teams/{team.slug}/goals/new/")
@@ -130,7 +117,7 @@ def test_a_team_goes_from_goal_to_a_chart_with_a_special_cause(
     assert_accessible(page)
 
     # And a member of another team is refused the workspace and the measure
-    _sign_in(page, base, outsider)
+    sign_in_as(page, base, outsider)
     response = page.goto(f"{base}/teams/{team.slug}/measures/{measure.pk}/")
     assert response is not None and response.status == 404
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
