@@ -249,6 +249,39 @@ def main() -> int:
         stored = DataPoint.objects.count()
         logged = DataPointChange.objects.filter(source=DataPointChange.Source.API).count()
         assert stored == n, f"{stored} points stored, {n} expected"
+
+        # Baseline, same run: the bare insert of the same points with the ORM into fresh
+        # measures (no HTTP, parsing, checks, change log or access control): what the
+        # database alone costs.
+        baseline_team = Team.objects.create(
+            round=round_, slug="baseline", name="Baseline", summary="-", innovation="-"
+        )
+        baseline_measures = Measure.objects.bulk_create(
+            Measure(
+                team=baseline_team,
+                name=f"Measure {m:04d}",
+                definition="Seeded daily values.",
+                frequency=Measure.Frequency.DAILY,
+                side=Side.CLINICAL,
+            )
+            for m in range(args.measures)
+        )
+        by_old = dict(zip(measure_ids, (m.pk for m in baseline_measures), strict=True))
+        rows = [
+            DataPoint(
+                measure_id=by_old[p["measure"]],
+                period=date.fromisoformat(p["period"]),
+                value=p["value"],
+            )
+            for p in json.loads(first)["points"]
+        ]
+        started = time.perf_counter()
+        DataPoint.objects.bulk_create(rows, batch_size=5_000)
+        bare = time.perf_counter() - started
+        print(
+            f"baseline, same run: bare ORM bulk_create of the same {n:,} points "
+            f"{bare:.2f} s ({n / bare:,.0f} points/s)"
+        )
         assert logged == 2 * n, f"{logged} change-log rows, {2 * n} expected"
         verdict = "under" if slowest < FLOOR_SECONDS else "OVER"
         print(

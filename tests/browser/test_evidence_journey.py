@@ -33,7 +33,7 @@ def test_the_public_reads_the_evidence_and_a_member_links_a_change_idea(
     expect(page.get_by_role("heading", level=1)).to_have_text("Evidence of what works")
     workforce = page.get_by_role("region", name="Workforce intelligence", exact=True)
     expect(workforce).to_contain_text(
-        "Sustained improvement at 1 of 1 sites; balancing measures stable."
+        "Sustained improvement at 1 of 1 site; balancing measures stable."
     )
     expect(page.get_by_role("region", name="Value-based interviewing", exact=True)).to_contain_text(
         "Baseline too short to judge: 6 points before the start, 12 needed."

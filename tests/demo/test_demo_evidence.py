@@ -42,7 +42,7 @@ def test_the_programme_evidence_page_shows_improvement_computed_from_the_data(
     page = client.get(reverse("evidence:programme", args=["closing-the-gap"])).content.decode()
 
     assert "Workforce intelligence" in page
-    assert "Sustained improvement at 1 of 1 sites; balancing measures stable." in page
+    assert "Sustained improvement at 1 of 1 site; balancing measures stable." in page
     assert "Baseline too short to judge: 6 points before the start, 12 needed." in page
     falls = Intervention.objects.get(slug="estates-led-falls-prevention")
     assert falls.added_by_team is not None and falls.added_by_team.slug == "riverside-estates-falls"

@@ -52,7 +52,7 @@ def test_the_intervention_page_shows_the_rollup_the_rule_and_each_sites_rows(
 
     page = client.get(intervention.get_absolute_url()).content.decode()
 
-    assert "Sustained improvement at 1 of 1 sites; balancing measures stable." in page
+    assert "Sustained improvement at 1 of 1 site; balancing measures stable." in page
     assert "Improvement at 1 or more sites, sustained or not yet." in page
     assert reverse("evidence:rules") + "#emerging" in page
     assert "Wards 7 to 10, Riverside" in page
@@ -85,7 +85,7 @@ def test_an_unpublished_teams_use_is_hidden_from_the_public(client: Client) -> N
     catalogue = client.get(reverse("evidence:interventions")).content.decode()
 
     assert "Quiet team" not in page
-    assert "No change at 1 of 1 sites." in page
+    assert "No change at 1 of 1 site." in page
     assert "Sites with a start date: 1" in catalogue
 
 

@@ -85,7 +85,7 @@ def test_the_page_shows_new_evidence_without_waiting_for_a_cache(client: Client)
     url = reverse("evidence:programme", args=[team.round.programme.slug])
     use = site_with(intervention, BASELINE + STEP_DOWN, team=team)
 
-    assert "Not judged at 1 of 1 sites." in client.get(url).content.decode()
+    assert "Not judged at 1 of 1 site." in client.get(url).content.decode()
     evidence_compute_for_use(use)
 
-    assert "Sustained improvement at 1 of 1 sites." in client.get(url).content.decode()
+    assert "Sustained improvement at 1 of 1 site." in client.get(url).content.decode()

@@ -99,3 +99,10 @@ def test_an_intervention_no_team_has_started_says_so() -> None:
 
     assert rollup.strength == INSUFFICIENT
     assert rollup.sentence == "No team has recorded a start date for this intervention yet."
+
+
+def test_a_single_site_reads_as_one_site() -> None:
+    intervention = InterventionFactory.create()
+    site_with(intervention, BASELINE + STEP_DOWN)
+
+    assert _rollup(intervention).sentence == "Sustained improvement at 1 of 1 site."

@@ -112,7 +112,8 @@ def _sentence(sites: Sequence[SiteResult]) -> str:
     parts: list[str] = []
     for result in SITE_RESULTS:
         if counts[result]:
-            where = f"{counts[result]} of {total} sites" if not parts else f"{counts[result]}"
+            noun = "site" if total == 1 else "sites"
+            where = f"{counts[result]} of {total} {noun}" if not parts else f"{counts[result]}"
             parts.append(f"{result} at {where}")
     text = "; ".join(parts)
     balancing = [site.balancing_stable for site in sites if site.balancing_stable is not None]
