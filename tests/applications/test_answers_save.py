@@ -296,6 +296,21 @@ def test_a_new_answer_racing_another_new_answer_is_a_conflict(
     assert _stored(application) == {question.pk: "Theirs"}
 
 
+def test_losing_a_race_to_the_same_words_is_no_conflict(
+    application: Application, section: FormSection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The person's own autosave stores their words just before their Save button arrives.
+    question = _question(section, QuestionKind.SHORT_TEXT)
+    other = _question(section, QuestionKind.SHORT_TEXT)
+    lead = application.lead_applicant
+    _first_read_returns(monkeypatch, {})
+    Answer.objects.create(application=application, question=question, value="Mine", updated_by=lead)
+
+    _save(application, section, lead, {question.pk: "Mine", other.pk: "More"}, {})
+
+    assert _stored(application) == {question.pk: "Mine", other.pk: "More"}
+
+
 @pytest.mark.parametrize("state", [ApplicationState.SUBMITTED, ApplicationState.WITHDRAWN])
 def test_answers_of_an_application_past_draft_cannot_change(
     section: FormSection, application: Application, state: ApplicationState

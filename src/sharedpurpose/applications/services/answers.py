@@ -249,6 +249,40 @@ def section_answers_save(
     conflicting field (a required question may be empty in a draft), or ``ValidationError``
     when the application can no longer be changed.
     """
+    try:
+        return _section_answers_save(
+            application=application,
+            section=section,
+            actor=actor,
+            raw_values=raw_values,
+            base_versions=base_versions,
+            files=files,
+        )
+    except _Raced:
+        # Another save wrote these answers between our read and our write, often the
+        # person's own autosave racing their Save button. Read again and apply the same
+        # rules: what now equals their input is no change; anything else is a conflict.
+        return _section_answers_save(
+            application=application,
+            section=section,
+            actor=actor,
+            raw_values=raw_values,
+            base_versions=base_versions,
+            files=files,
+            raced_before=True,
+        )
+
+
+def _section_answers_save(
+    *,
+    application: Application,
+    section: FormSection,
+    actor: User,
+    raw_values: Mapping[int, Any],
+    base_versions: Mapping[int, int],
+    files: Mapping[int, UploadedFile],
+    raced_before: bool = False,
+) -> SectionSaveResult:
     _editable_check(application)
     if section.form.round_id != application.round_id:
         raise ValidationError("This section is not part of this application's form.")
@@ -313,6 +347,8 @@ def section_answers_save(
             transaction.on_commit(lambda: _files_discard(replaced))
     except _Raced as race:
         _files_discard(new_files.values())
+        if not raced_before and not uploads:
+            raise
         conflicts = _conflicts_for(application, questions, race.question_ids, actor)
         raise _not_saved(conflicts, {}) from None
     except BaseException:
