@@ -26,7 +26,8 @@ from sharedpurpose.core.audit import audit_changes, audit_record
 from sharedpurpose.core.invitations import invitation_check_usable
 from sharedpurpose.core.models import AuditEvent
 from sharedpurpose.core.tasks import email_send
-from sharedpurpose.improvement.models import CorporateService, Side
+from sharedpurpose.improvement.models import Side
+from sharedpurpose.improvement.services.members import placement_values
 
 from ..lifecycle import EDITABLE_STATES
 from ..models import (
@@ -296,24 +297,6 @@ def partner_remove(
 # --------------------------------------------------------------------------
 # Members, their sides and the two leads
 # --------------------------------------------------------------------------
-
-
-def placement_values(*, side: str, corporate_service: str, clinical_area: str) -> dict[str, str]:
-    """Where a person works: a corporate service or a clinical area, never both."""
-    if side == Side.CORPORATE:
-        if corporate_service not in CorporateService.values:
-            raise ValidationError(
-                {"corporate_service": "Choose the corporate service this person works in."}
-            )
-        return {"side": side, "corporate_service": corporate_service, "clinical_area": ""}
-    if side == Side.CLINICAL:
-        area = clinical_area.strip()
-        if not area:
-            raise ValidationError(
-                {"clinical_area": "Enter the clinical service, specialty or ward."}
-            )
-        return {"side": side, "corporate_service": "", "clinical_area": area}
-    raise ValidationError({"side": "Choose corporate support services or clinical services."})
 
 
 def _member_state(member: ApplicationMember) -> dict[str, Any]:

@@ -26,8 +26,9 @@ INVITATION_VALID_FOR = timedelta(days=14)
 MEMBER_FIELDS = ("role", "side", "corporate_service", "clinical_area")
 
 
-def _side_values(*, side: str, corporate_service: str, clinical_area: str) -> dict[str, str]:
-    """Role-independent placement: a corporate service or a clinical area, never both."""
+def placement_values(*, side: str, corporate_service: str, clinical_area: str) -> dict[str, str]:
+    """Where a person works: a corporate service or a clinical area, never both (team members
+    and applicants alike)."""
     if side == Side.CORPORATE:
         if corporate_service not in CorporateService.values:
             raise ValidationError(
@@ -41,7 +42,7 @@ def _side_values(*, side: str, corporate_service: str, clinical_area: str) -> di
                 {"clinical_area": "Enter the clinical service, specialty or ward."}
             )
         return {"side": side, "corporate_service": "", "clinical_area": area}
-    raise ValidationError({"side": "Choose corporate or clinical."})
+    raise ValidationError({"side": "Choose corporate support services or clinical services."})
 
 
 def _check_role(role: str) -> None:
@@ -78,7 +79,7 @@ def member_invite(
     if not address:
         raise ValidationError({"email": "Enter the e-mail address to invite."})
     _check_role(role)
-    placement = _side_values(
+    placement = placement_values(
         side=side, corporate_service=corporate_service, clinical_area=clinical_area
     )
     if team.memberships.filter(user__email__iexact=address).exists():
@@ -187,7 +188,7 @@ def member_update(
     clinical_area: str = "",
 ) -> TeamMembership:
     _check_role(role)
-    placement = _side_values(
+    placement = placement_values(
         side=side, corporate_service=corporate_service, clinical_area=clinical_area
     )
     team = membership.team
