@@ -186,3 +186,21 @@ def _x_ticks(svg: str) -> list[tuple[str | None, str | None]]:
     return [
         (t.get("x"), t.text) for t in axes.iter(f"{SVG}text") if t.get("text-anchor") == "middle"
     ]
+
+
+def test_a_percentage_measure_reads_in_percent_on_its_chart_table_and_sentence() -> None:
+    # Stored as fractions, as the grid and imports keep percentages.
+    measure = measure_with_points(
+        TeamFactory.create(),
+        [0.62, 0.6, 0.64, 0.61, 0.63, 0.62, 0.6, 0.61, 0.63, 0.62, 0.64, 0.61],
+        unit="%",
+        target=0.95,
+        improvement_direction="increase",
+    )
+
+    view = measure_chart(measure)
+
+    assert "Target 95%" in str(view.svg)
+    assert ">0.95<" not in str(view.svg)
+    assert "62%" in str(view.table)
+    assert view.reading.endswith("consistently fail the 95% target.")

@@ -55,11 +55,16 @@ RECENT_POINTS = 6
 _SPECIAL = "special_cause"
 
 
+def shown_as_percent(measure: Measure) -> bool:
+    """Percentages are stored as fractions (0.125) and shown as 12.5%."""
+    return measure.unit == "%" or measure.chart_type == ChartType.P
+
+
 def format_value(measure: Measure, value: float | None) -> str:
     """A value as the measure reads it: percentages stored as fractions show as 12.5%."""
     if value is None or not math.isfinite(value):
         return "not recorded"
-    if measure.unit == "%" or measure.chart_type == ChartType.P:
+    if shown_as_percent(measure):
         return f"{value * 100:.1f}%"
     return f"{value:,.4g}"
 
@@ -312,7 +317,7 @@ def _compute(
         "assurance_icon": assurance,
         "icon_texts": icon_texts(result.variation_icon, assurance),
         "icons_svg": render_icons(result, target=measure.target),
-        "reading": spc.describe(result, target=measure.target),
+        "reading": spc.describe(result, target=measure.target, percent=shown_as_percent(measure)),
         "latest_value": plotted[latest_index],
         "latest_period": latest.period.isoformat(),
         "latest_display": format_value(measure, plotted[latest_index]),
@@ -339,9 +344,13 @@ def _compute(
         id_prefix=id_prefix or f"measure-{measure.pk}-chart",
         annotations=notes,
         x_range=x_range,
+        percent=shown_as_percent(measure),
     )
     table = spc.render_data_table(
-        result, caption=f"{measure.name}: chart data", css_class="nhsuk-table sp-data-table"
+        result,
+        caption=f"{measure.name}: chart data",
+        css_class="nhsuk-table sp-data-table",
+        percent=shown_as_percent(measure),
     )
     return _Computed(summary, svg, table)
 

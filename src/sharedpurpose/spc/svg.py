@@ -146,6 +146,10 @@ def format_x(value: Any, *, with_day: bool = False) -> str:
     return _number(float(value))
 
 
+def _percent(result: ChartResult, percent: bool | None) -> bool:
+    return result.chart in _PERCENT_CHARTS if percent is None else percent
+
+
 def _number(v: float, percent: bool = False) -> str:
     if not math.isfinite(v):
         return "–"
@@ -211,8 +215,13 @@ def _target_of(result: ChartResult, target: float | None) -> float | None:
     return None if t is None or not math.isfinite(t) else float(t)
 
 
-def describe(result: ChartResult, *, target: float | None = None) -> str:
+def describe(
+    result: ChartResult, *, target: float | None = None, percent: bool | None = None
+) -> str:
     """One plain-English sentence reading the chart.
+
+    ``percent`` shows values as percentages (proportions stored as 0–1); by default p and
+    p′ charts are.
 
     >>> from sharedpurpose.spc.runs import run_chart
     >>> describe(run_chart([1, 2, 3, 2, 1]))
@@ -241,7 +250,7 @@ def describe(result: ChartResult, *, target: float | None = None) -> str:
         sentence += ", and a non-random pattern in the runs around the median"
     tgt = _target_of(result, target)
     if tgt is not None and result.assurance_icon:
-        t = _number(tgt, percent=result.chart in _PERCENT_CHARTS)
+        t = _number(tgt, percent=_percent(result, percent))
         sentence += {
             "consistent_pass": f"; the process is expected to consistently meet the {t} target",
             "consistent_fail": f"; the process is expected to consistently fail the {t} target",
@@ -341,6 +350,7 @@ def render_chart(
     id_prefix: str | None = None,
     annotations: Sequence[Annotation] = (),
     x_range: tuple[Any, Any] | None = None,
+    percent: bool | None = None,
 ) -> str:
     """A standalone, accessible SVG of ``result``.
 
@@ -352,7 +362,7 @@ def render_chart(
     ``annotations`` are drawn as vertical markers numbered in the order given, each
     with its own ``<title>``, and listed in a key below the chart ("1. PDSA: …").
     ``x_range=(start, end)`` fixes the x scale and its ticks, so that charts drawn
-    with the same range line up on one time axis.
+    with the same range line up on one time axis. ``percent`` as for :func:`describe`.
 
     >>> from sharedpurpose.spc.runs import run_chart
     >>> svg = render_chart(run_chart([3, 1, 4, 1, 5]), title="Falls",
@@ -363,10 +373,10 @@ def render_chart(
     if width < 200 or height < 150:
         raise ValueError("width must be at least 200 and height at least 150")
     tgt = _target_of(result, target)
-    percent = result.chart in _PERCENT_CHARTS
+    percent = _percent(result, percent)
     dated = _is_dates(result.x)
     notes = [(i + 1, a, _x_of(a.x)) for i, a in enumerate(annotations)]
-    desc = description if description is not None else describe(result, target=tgt)
+    desc = description if description is not None else describe(result, target=tgt, percent=percent)
     if description is None and notes:
         desc += (
             " Marked on the chart: "
@@ -818,7 +828,11 @@ def _legend(
 
 
 def render_data_table(
-    result: ChartResult, *, caption: str | None = None, css_class: str = "sp-data-table"
+    result: ChartResult,
+    *,
+    caption: str | None = None,
+    css_class: str = "sp-data-table",
+    percent: bool | None = None,
 ) -> str:
     """An accessible HTML ``<table>`` with the chart's numbers, one row per point.
 
@@ -827,7 +841,7 @@ def render_data_table(
     >>> html.count("<tr>"), '<th scope="col">Median</th>' in html
     (4, True)
     """
-    percent = result.chart in _PERCENT_CHARTS
+    percent = _percent(result, percent)
     day = _needs_day(result.x)
     centre_name = "Median" if result.chart in _MEDIAN_CHARTS else "Mean"
     has_limits = bool(np.any(np.isfinite(result.lpl)) or np.any(np.isfinite(result.upl)))
