@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import NinjaAPI
 from ninja.throttling import AuthRateThrottle
 
+from .auth import SIGNED_IN
 from .problems import HANDLERS, PROBLEM_CONTENT_TYPE
 from .routers import catalogue, evidence, points, spc, subscriptions, teams
 
@@ -65,6 +66,9 @@ api = SharedPurposeApi(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    # Secure by default: an operation that does not name who may call it needs a token or a
+    # signed-in session. (It also makes the docs page send the CSRF token with "Try it out".)
+    auth=SIGNED_IN,
     throttle=[TokenRateThrottle()],
 )
 
