@@ -8,6 +8,7 @@ without JavaScript.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -371,6 +372,22 @@ def section_delete(
     )
 
 
+def _move(
+    request: HttpRequest, move: Callable[[services.MoveDirection], object], *, moved: str
+) -> None:
+    """Move something up or down as the posted form asks, and say what happened."""
+    form = MoveForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("Choose to move up or down.")
+        direction = form.cleaned_data["direction"]
+        move(direction)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{moved} was moved {direction}.")
+
+
 @require_POST
 @staff_required
 def section_move(
@@ -378,19 +395,13 @@ def section_move(
 ) -> HttpResponse:
     round_ = round_staff_get(programme_slug=programme_slug, round_slug=round_slug)
     section = _section_get(round_, section_id)
-    form = MoveForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError("Choose to move up or down.")
-        services.section_move(
-            actor=request_actor(request), section=section, direction=form.cleaned_data["direction"]
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(
-            request, f"The section “{section.title}” was moved {form.cleaned_data['direction']}."
-        )
+    _move(
+        request,
+        lambda direction: services.section_move(
+            actor=request_actor(request), section=section, direction=direction
+        ),
+        moved=f"The section “{section.title}”",
+    )
     return _outline_redirect(round_, f"section-{section.pk}")
 
 
@@ -698,16 +709,11 @@ def criterion_move(
 ) -> HttpResponse:
     round_ = round_staff_get(programme_slug=programme_slug, round_slug=round_slug)
     criterion = _criterion_get(round_, criterion_id)
-    form = MoveForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError("Choose to move up or down.")
-        direction = form.cleaned_data["direction"]
-        services.criterion_move(
+    _move(
+        request,
+        lambda direction: services.criterion_move(
             actor=request_actor(request), criterion=criterion, direction=direction
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"The criterion “{criterion.name}” was moved {direction}.")
+        ),
+        moved=f"The criterion “{criterion.name}”",
+    )
     return _criteria_redirect(round_)

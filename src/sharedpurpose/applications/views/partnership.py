@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 from typing import Any
 
@@ -219,25 +220,43 @@ def partner_edit(request: HttpRequest, reference: str, organisation_id: int) -> 
     )
 
 
+def _versioned_change(
+    request: HttpRequest,
+    application: Application,
+    change: Callable[[int], object],
+    *,
+    done: str,
+) -> HttpResponse:
+    """Make a one-button change with the partnership version the page was loaded with; a
+    refusal (someone changed it meanwhile, or the form was tampered with) goes back to the
+    partnership page as a message."""
+    form = VersionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError("Reload the page and try again.")
+        change(form.cleaned_data["version"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("applications:partnership", reference=application.reference)
+    return _done(request, application, done)
+
+
 @login_required
 @require_POST
 def partner_remove(request: HttpRequest, reference: str, organisation_id: int) -> HttpResponse:
     application, _ = application_get_for(request.user, reference, AppCapability.EDIT)
     organisation = get_object_or_404(application.organisations, pk=organisation_id)
-    form = VersionForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError("Reload the page and try again.")
-        services.partner_remove(
+    return _versioned_change(
+        request,
+        application,
+        lambda version: services.partner_remove(
             actor=request_actor(request),
             application=application,
             organisation=organisation,
-            **form.cleaned_data,
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("applications:partnership", reference=application.reference)
-    return _done(request, application, f"{organisation.name} was removed from the partnership.")
+            version=version,
+        ),
+        done=f"{organisation.name} was removed from the partnership.",
+    )
 
 
 # --------------------------------------------------------------------------
@@ -374,20 +393,17 @@ def invite(request: HttpRequest, reference: str) -> HttpResponse:
 def invitation_withdraw(request: HttpRequest, reference: str, invitation_id: int) -> HttpResponse:
     application, _ = application_get_for(request.user, reference, AppCapability.LEAD)
     invitation = get_object_or_404(application.invitations, pk=invitation_id)
-    form = VersionForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise ValidationError("Reload the page and try again.")
-        services.invitation_withdraw(
+    return _versioned_change(
+        request,
+        application,
+        lambda version: services.invitation_withdraw(
             actor=request_actor(request),
             application=application,
             invitation=invitation,
-            **form.cleaned_data,
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return redirect("applications:partnership", reference=application.reference)
-    return _done(request, application, f"The invitation for {invitation.email} was withdrawn.")
+            version=version,
+        ),
+        done=f"The invitation for {invitation.email} was withdrawn.",
+    )
 
 
 @login_required
