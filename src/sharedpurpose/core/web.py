@@ -13,7 +13,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.datastructures import MultiValueDict
 
-from sharedpurpose.accounts.roles import user_is_programme_staff
+from sharedpurpose.accounts.roles import user_reaches_staff_pages
 
 if TYPE_CHECKING:
     from sharedpurpose.accounts.models import User
@@ -29,12 +29,16 @@ def request_actor(request: HttpRequest) -> User:
 
 
 def staff_required(view: View) -> View:
-    """Anonymous visitors go to sign in; signed-in people who are not programme staff get 403."""
+    """Anonymous visitors go to sign in; signed-in people who run no programme get 403.
+
+    Staff of one programme pass this gate; the view then reaches its programme through a
+    selector that checks they run that one (``programmes.selectors.programme_staff_get``).
+    """
 
     @wraps(view)
     @login_required
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not user_is_programme_staff(request.user):
+        if not user_reaches_staff_pages(request.user):
             raise PermissionDenied("Only programme staff can open this page.")
         return view(request, *args, **kwargs)
 

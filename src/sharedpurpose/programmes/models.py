@@ -16,6 +16,14 @@ class Programme(models.Model):
     comments_locked = models.BooleanField(
         default=False, help_text="Locked pages keep their comments but take no new ones."
     )
+    # The funder's programme staff (a site role) run every programme; these people run only
+    # this one, and see nothing of the others' unpublished rounds, applications or teams.
+    staff = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="staffed_programmes",
+        help_text="People who run this programme only.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
