@@ -44,7 +44,7 @@ def user_staffs_programme(user: User | AnonymousUser, programme_id: int) -> bool
         return True
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.staffed_programmes.filter(pk=programme_id).exists()  # type: ignore[union-attr]
+    return user.staffed_programmes.filter(pk=programme_id).exists()
 
 
 def programme_ids_staffed_by(user: User | AnonymousUser) -> frozenset[int] | None:
@@ -53,7 +53,7 @@ def programme_ids_staffed_by(user: User | AnonymousUser) -> frozenset[int] | Non
         return None
     if not user.is_authenticated or not user.is_active:
         return frozenset()
-    return frozenset(user.staffed_programmes.values_list("pk", flat=True))  # type: ignore[union-attr]
+    return frozenset(user.staffed_programmes.values_list("pk", flat=True))
 
 
 def user_reaches_staff_pages(user: User | AnonymousUser) -> bool:
