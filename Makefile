@@ -101,6 +101,7 @@ bench: install assets ## every benchmark in bench/ (see bench/README.md)
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(VENV)/bin/python bench/api_bulk_upsert.py
 	$(VENV)/bin/python bench/fanout.py
 	$(VENV)/bin/python bench/round_page_rps.py
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(VENV)/bin/python bench/load_mixed.py
 
 clean:
 	rm -rf $(VENV) node_modules build var
