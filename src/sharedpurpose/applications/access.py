@@ -1,7 +1,8 @@
 """Who may do what with an application: one permission system for pages, files and PDFs.
 
 Applicants see only applications they are members of; assessors only those assigned to them
-on which they declared no conflict of interest; programme staff all. Every view gets its
+on which they declared no conflict of interest; programme staff those of the programmes they
+run (the funder's staff: every programme). Every view gets its
 application through :func:`application_get_for`, which answers 404 to people with no
 access (so an application's existence stays private) and 403 to people who may look but
 not act, or who declared a conflict.
@@ -16,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from sharedpurpose.accounts.roles import user_is_programme_staff
+from sharedpurpose.accounts.roles import programme_ids_staffed_by, user_staffs_programme
 
 from .models import Application, AssessorAssignment
 
@@ -54,11 +55,15 @@ def applications_visible_to(user: User | AnonymousUser) -> QuerySet[Application]
     """Applications ``user`` may read."""
     if not user.is_authenticated or not user.is_active:
         return Application.objects.none()
-    if user_is_programme_staff(user):
+    programme_ids = programme_ids_staffed_by(user)
+    if programme_ids is None:
         return Application.objects.all()
-    return Application.objects.filter(
-        Q(members__user=user) | Q(assignments__assessor=user, assignments__conflict=Conflict.NONE)
-    ).distinct()
+    visible = Q(members__user=user) | Q(
+        assignments__assessor=user, assignments__conflict=Conflict.NONE
+    )
+    if programme_ids:
+        visible |= Q(round__programme__in=programme_ids)
+    return Application.objects.filter(visible).distinct()
 
 
 def applications_of_applicant(user: User | AnonymousUser) -> QuerySet[Application]:
@@ -82,7 +87,7 @@ def application_capabilities(
     if not user.is_authenticated or not user.is_active:
         return NONE
     capabilities: frozenset[AppCapability] = NONE
-    if user_is_programme_staff(user):
+    if user_staffs_programme(user, application.round.programme_id):
         capabilities |= STAFF
     member = application.members.filter(user=user).values_list("is_lead_applicant", flat=True)
     for is_lead in member:

@@ -33,6 +33,7 @@ class Navigation:
             return {}
         from sharedpurpose.accounts.models import User
         from sharedpurpose.applications.models import ApplicationMember, AssessorAssignment
+        from sharedpurpose.programmes.models import Programme
 
         row = (
             User.objects.filter(pk=user.pk)
@@ -42,8 +43,18 @@ class Navigation:
                 is_staff_member=Exists(
                     Group.objects.filter(user=OuterRef("pk"), name=SiteRole.PROGRAMME_STAFF.value)
                 ),
+                runs_a_programme=Exists(
+                    Programme.staff.through.objects.filter(user=OuterRef("pk"))
+                ),
             )
-            .values("applies", "assesses", "is_staff_member", "is_active")
+            .values(
+                "applies",
+                "assesses",
+                "is_staff_member",
+                "runs_a_programme",
+                "is_superuser",
+                "is_active",
+            )
             .first()
         )
         return row or {}
@@ -58,4 +69,8 @@ class Navigation:
 
     @property
     def programme_staff(self) -> bool:
-        return bool(self._flags.get("is_staff_member") and self._flags.get("is_active"))
+        """Whether to offer the staff pages: to staff of every programme or of at least one,
+        as ``accounts.roles.user_reaches_staff_pages`` decides."""
+        flags = self._flags
+        runs = any(flags.get(f) for f in ("is_staff_member", "is_superuser", "runs_a_programme"))
+        return bool(runs and flags.get("is_active"))

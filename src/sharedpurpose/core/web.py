@@ -13,7 +13,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.datastructures import MultiValueDict
 
-from sharedpurpose.accounts.roles import user_reaches_staff_pages
+from sharedpurpose.accounts.roles import user_is_programme_staff, user_reaches_staff_pages
 
 if TYPE_CHECKING:
     from sharedpurpose.accounts.models import User
@@ -43,6 +43,24 @@ def staff_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def every_programme_staff_required(reason: str) -> Callable[[View], View]:
+    """For what every programme shares (creating programmes, the intervention catalogue, site
+    settings): anonymous visitors go to sign in, anyone else who is not staff of every
+    programme gets 403 with ``reason``."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        @login_required
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not user_is_programme_staff(request.user):
+                raise PermissionDenied(reason)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
 
 
 def form_data(request: HttpRequest) -> QueryDict | None:

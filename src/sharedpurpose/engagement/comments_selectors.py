@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
 
 from sharedpurpose.programmes.models import PUBLIC_ROUND_STATES, Programme, Round
+from sharedpurpose.programmes.selectors import staffed_only
 
 from .models import Comment, CommentReport, EngagementSettings, FunderAnswer
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from sharedpurpose.accounts.models import User
+
 
 def engagement_settings_get() -> EngagementSettings:
-    settings_row, _ = EngagementSettings.objects.get_or_create(pk=1)
-    return settings_row
+    """The site's engagement settings: the defaults until staff first save them (reading
+    them writes nothing)."""
+    return EngagementSettings.objects.filter(pk=1).first() or EngagementSettings(pk=1)
 
 
 def comments_published_for_page(*, programme: Programme, round_: Round | None) -> list[Comment]:
@@ -57,15 +66,34 @@ def comment_public_get(*, pk: int) -> Comment:
     )
 
 
-def comment_for_staff_get(*, pk: int) -> Comment:
-    return Comment.objects.select_related("programme", "round").get(pk=pk)
+def _comments_for_staff(user: User | AnonymousUser) -> QuerySet[Comment]:
+    """Comments on the programmes ``user`` runs, and on their rounds."""
+    return staffed_only(Comment.objects.all(), user=user, path="programme")
 
 
-def moderation_queue() -> list[Comment]:
-    """Comments awaiting approval first, then comments with open reports; oldest first."""
+def comment_for_staff_get(*, user: User | AnonymousUser, pk: int) -> Comment:
+    """A comment on a programme ``user`` runs; ``Comment.DoesNotExist`` for any other."""
+    return _comments_for_staff(user).select_related("programme", "round").get(pk=pk)
+
+
+def comment_page_for_staff_get(
+    *, user: User | AnonymousUser, programme_id: int, round_id: int | None
+) -> tuple[Programme, Round | None]:
+    """A page (programme, or round of it) of a programme ``user`` runs, whose comments they
+    moderate. Raises ``Programme.DoesNotExist`` or ``Round.DoesNotExist`` for any other."""
+    programme = staffed_only(Programme.objects.all(), user=user, path="pk").get(pk=programme_id)
+    if round_id is None:
+        return programme, None
+    return programme, Round.objects.get(pk=round_id, programme=programme)
+
+
+def moderation_queue(*, user: User | AnonymousUser) -> list[Comment]:
+    """Comments awaiting approval first, then comments with open reports; oldest first; only
+    those on the programmes ``user`` runs."""
     open_reports = CommentReport.objects.filter(comment=OuterRef("pk"), resolved_at__isnull=True)
     queryset: QuerySet[Comment] = (
-        Comment.objects.annotate(
+        _comments_for_staff(user)
+        .annotate(
             has_open_report=Exists(open_reports),
             open_report_count=Count("reports", filter=Q(reports__resolved_at__isnull=True)),
         )
@@ -85,10 +113,12 @@ def moderation_queue() -> list[Comment]:
     return comments
 
 
-def comments_recent_for_staff(*, limit: int = 30) -> list[Comment]:
-    """The latest published or hidden comments, so staff can hide, unhide or answer them."""
+def comments_recent_for_staff(*, user: User | AnonymousUser, limit: int = 30) -> list[Comment]:
+    """The latest published or hidden comments on the programmes ``user`` runs, so they can
+    hide, unhide or answer them."""
     return list(
-        Comment.objects.exclude(status=Comment.Status.PENDING)
+        _comments_for_staff(user)
+        .exclude(status=Comment.Status.PENDING)
         .select_related("programme", "round")
         .prefetch_related("answers")
         .order_by("-created_at", "-pk")[:limit]

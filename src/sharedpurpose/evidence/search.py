@@ -20,12 +20,16 @@ from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, Query
 
 from sharedpurpose.improvement.models import Measure, Team
 from sharedpurpose.improvement.selectors import teams_public
+from sharedpurpose.programmes.selectors import staffed_only
 
 from .models import CaseStudy, CaseStudyReview, EvidenceRow, Intervention
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
     from django.db.backends.base.base import BaseDatabaseWrapper
     from django.db.models.sql.compiler import SQLCompiler, _AsSqlType
+
+    from sharedpurpose.accounts.models import User
 
 #: The fields searched besides title and summary, in the order a reader meets them.
 BODY_FIELDS = ("problem", "what_we_did", "results", "learning", "contacts", "team__name")
@@ -275,13 +279,21 @@ def team_case_studies(team: Team) -> QuerySet[CaseStudy]:
     return team.case_studies.order_by("status", "-updated_at", "title")
 
 
-def case_studies_for_review() -> list[tuple[str, list[CaseStudy]]]:
-    """Every case study grouped by status, those waiting for review first (staff only)."""
+def case_studies_for_staff(*, user: User | AnonymousUser) -> QuerySet[CaseStudy]:
+    """Case studies of the teams of the programmes ``user`` runs."""
+    return staffed_only(CaseStudy.objects.all(), user=user, path="team__round__programme")
+
+
+def case_studies_for_review(*, user: User | AnonymousUser) -> list[tuple[str, list[CaseStudy]]]:
+    """The case studies of the programmes ``user`` runs grouped by status, those waiting for
+    review first."""
     order = (
         CaseStudy.Status.IN_REVIEW,
         CaseStudy.Status.CHANGES_REQUESTED,
         CaseStudy.Status.DRAFT,
         CaseStudy.Status.PUBLISHED,
     )
-    found = list(CaseStudy.objects.select_related("team").order_by("updated_at", "title"))
+    found = list(
+        case_studies_for_staff(user=user).select_related("team").order_by("updated_at", "title")
+    )
     return [(str(status.label), [c for c in found if c.status == status]) for status in order]

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from sharedpurpose.accounts.roles import user_is_programme_staff
+from sharedpurpose.accounts.roles import programme_ids_staffed_by, user_staffs_programme
 
 from .models import Team, TeamMembership
 
@@ -45,20 +45,23 @@ NONE: frozenset[Capability] = frozenset()
 
 
 def teams_visible_to(user: User | AnonymousUser) -> QuerySet[Team]:
-    """Teams whose workspace ``user`` may read: staff all, members their own, plus shared ones."""
+    """Teams whose workspace ``user`` may read: members their own and those shared with them,
+    programme staff the teams of the programmes they run (the funder's staff: every team)."""
     if not user.is_authenticated or not user.is_active:
         return Team.objects.none()
-    if user_is_programme_staff(user):
+    programme_ids = programme_ids_staffed_by(user)
+    if programme_ids is None:
         return Team.objects.all()
-    return Team.objects.filter(
-        Q(memberships__user=user) | Q(shared_with__memberships__user=user)
-    ).distinct()
+    visible = Q(memberships__user=user) | Q(shared_with__memberships__user=user)
+    if programme_ids:
+        visible |= Q(round__programme__in=programme_ids)
+    return Team.objects.filter(visible).distinct()
 
 
 def team_capabilities(user: User | AnonymousUser, team: Team) -> frozenset[Capability]:
     if not user.is_authenticated or not user.is_active:
         return NONE
-    if user_is_programme_staff(user):
+    if user_staffs_programme(user, team.round.programme_id):
         return ALL
     role = (
         TeamMembership.objects.filter(team=team, user=user).values_list("role", flat=True).first()

@@ -16,6 +16,7 @@ class RoundInline(admin.TabularInline):  # type: ignore[type-arg]
 class ProgrammeAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["name", "is_published"]
     prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["staff"]
     inlines = [RoundInline]
 
 

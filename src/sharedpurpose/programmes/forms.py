@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django import forms
 from django.core.exceptions import ValidationError
 
+from sharedpurpose.accounts.models import User
+
 from .models import Announcement, Programme, Round, RoundState
 from .services import RoundValues
 
@@ -239,3 +241,29 @@ class AnnouncementForm(forms.Form):
 
 class TransitionForm(forms.Form):
     to_state = forms.ChoiceField(choices=RoundState.choices, widget=forms.HiddenInput)
+
+
+class ProgrammeStaffAddForm(forms.Form):
+    email = forms.EmailField(
+        label="E-mail address of their account",
+        max_length=254,
+        help_text="They must already have an account on this site",
+        error_messages={
+            "required": "Enter the e-mail address of the person to add",
+            "invalid": "Enter an e-mail address in the correct format, like name@example.org",
+        },
+    )
+
+
+class ProgrammeStaffRemoveForm(forms.Form):
+    """Which of the programme's own staff to remove; only they can be chosen."""
+
+    person: forms.ModelChoiceField[User] = forms.ModelChoiceField(
+        queryset=None, widget=forms.HiddenInput
+    )
+
+    def __init__(self, *args: Any, programme: Programme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["person"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = programme.staff.all()

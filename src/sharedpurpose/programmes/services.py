@@ -18,12 +18,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from sharedpurpose.accounts.roles import user_is_programme_staff
+from sharedpurpose.accounts.roles import user_is_programme_staff, user_staffs_programme
 from sharedpurpose.core.audit import audit_changes, audit_record
 
 from .dates import when_local
 from .lifecycle import transition_allowed
 from .models import Announcement, Programme, Round, RoundState, RoundTransition
+from .selectors import PROGRAMME_STAFFING_REFUSED
 
 if TYPE_CHECKING:
     from sharedpurpose.accounts.models import User
@@ -46,6 +47,10 @@ _ROUND_FIELDS = (
     "delivery_ends_on",
 )
 _ANNOUNCEMENT_FIELDS = ("round", "title", "body", "published_at")
+PROGRAMME_CREATE_REFUSED = (
+    "Only staff of every programme can create a programme. Staff of one programme can "
+    "add rounds and announcements to it."
+)
 
 
 def programme_scope(programme: Programme) -> str:
@@ -53,9 +58,15 @@ def programme_scope(programme: Programme) -> str:
     return f"programme:{programme.pk}"
 
 
-def _staff_require(actor: User) -> None:
+def _staff_require(actor: User, programme: Programme) -> None:
+    """Only people who run ``programme`` change it, its rounds and its announcements."""
+    if not user_staffs_programme(actor, programme.pk):
+        raise PermissionDenied(f"Only the staff of {programme.name} can change it.")
+
+
+def _every_programme_staff_require(actor: User, reason: str) -> None:
     if not user_is_programme_staff(actor):
-        raise PermissionDenied("Only programme staff can change programmes and rounds.")
+        raise PermissionDenied(reason)
 
 
 def _snapshot(obj: Any, fields: tuple[str, ...]) -> dict[str, Any]:
@@ -119,7 +130,7 @@ def programme_create(
     description: str = "",
     is_published: bool = False,
 ) -> Programme:
-    _staff_require(actor)
+    _every_programme_staff_require(actor, PROGRAMME_CREATE_REFUSED)
     values = programme_values_clean(
         programme=None,
         slug=slug,
@@ -151,7 +162,7 @@ def programme_update(
     description: str,
     is_published: bool,
 ) -> Programme:
-    _staff_require(actor)
+    _staff_require(actor, programme)
     values = programme_values_clean(
         programme=programme,
         slug=slug,
@@ -270,7 +281,7 @@ def round_values_clean(
 @transaction.atomic
 def round_create(*, actor: User, programme: Programme, values: RoundValues) -> Round:
     """A new round of ``programme``, in draft until staff announce or open it."""
-    _staff_require(actor)
+    _staff_require(actor, programme)
     fields = round_values_clean(programme=programme, round_=None, values=values)
     round_ = Round.objects.create(programme=programme, state=RoundState.DRAFT, **fields)
     audit_record(
@@ -286,7 +297,7 @@ def round_create(*, actor: User, programme: Programme, values: RoundValues) -> R
 
 @transaction.atomic
 def round_update(*, actor: User, round_: Round, values: RoundValues) -> Round:
-    _staff_require(actor)
+    _staff_require(actor, round_.programme)
     fields = round_values_clean(programme=round_.programme, round_=round_, values=values)
     before = _snapshot(round_, _ROUND_FIELDS)
     for field, value in fields.items():
@@ -327,7 +338,7 @@ def round_transition(*, actor: User, round_: Round, to_state: str) -> RoundTrans
     the e-mail to subscribers, in the same transaction; both happen once per round however
     often the round is reopened.
     """
-    _staff_require(actor)
+    _staff_require(actor, round_.programme)
     locked = Round.objects.select_for_update().select_related("programme").get(pk=round_.pk)
     from_state = locked.state
     if to_state not in RoundState.values:
@@ -410,7 +421,7 @@ def announcement_create(
     round_: Round | None = None,
     published_at: datetime | None = None,
 ) -> Announcement:
-    _staff_require(actor)
+    _staff_require(actor, programme)
     values = _announcement_values_clean(programme=programme, round_=round_, title=title, body=body)
     announcement = Announcement.objects.create(
         programme=programme,
@@ -439,7 +450,7 @@ def announcement_update(
     body: str,
     round_: Round | None = None,
 ) -> Announcement:
-    _staff_require(actor)
+    _staff_require(actor, announcement.programme)
     values = _announcement_values_clean(
         programme=announcement.programme, round_=round_, title=title, body=body
     )
@@ -463,7 +474,7 @@ def announcement_update(
 
 @transaction.atomic
 def announcement_delete(*, actor: User, announcement: Announcement) -> None:
-    _staff_require(actor)
+    _staff_require(actor, announcement.programme)
     if announcement.kind == Announcement.Kind.APPLICATIONS_OPEN:
         # Deleting it would let a reopened round e-mail its subscribers a second time.
         raise ValidationError(
@@ -478,3 +489,61 @@ def announcement_delete(*, actor: User, announcement: Announcement) -> None:
         changes=audit_changes(_snapshot(announcement, _ANNOUNCEMENT_FIELDS), {}),
     )
     announcement.delete()
+
+
+# --------------------------------------------------------------------------
+# The people who run one programme only
+# --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def programme_staff_add(*, actor: User, programme: Programme, email: str) -> User:
+    """Let the account with ``email`` run ``programme`` (and no other) as its staff."""
+    from sharedpurpose.accounts.models import User
+
+    _every_programme_staff_require(actor, PROGRAMME_STAFFING_REFUSED)
+    address = email.strip()
+    person = User.objects.filter(email__iexact=address, is_active=True).first()
+    if person is None:
+        raise ValidationError(
+            {
+                "email": f"There is no account with the e-mail address {address}. Ask them to "
+                "sign up first, then add them."
+            }
+        )
+    if user_is_programme_staff(person):
+        raise ValidationError(
+            {
+                "email": f"{person.get_full_name()} already runs every programme as the "
+                "funder's staff."
+            }
+        )
+    if programme.staff.filter(pk=person.pk).exists():
+        raise ValidationError({"email": f"{person.get_full_name()} already runs {programme.name}."})
+    programme.staff.add(person)
+    audit_record(
+        actor=actor,
+        action="programme.staff_add",
+        obj=programme,
+        scope=programme_scope(programme),
+        summary=f"Added {person.get_full_name()} to the staff of {programme.name}",
+        changes={"staff": [None, person.pk]},
+    )
+    return person
+
+
+@transaction.atomic
+def programme_staff_remove(*, actor: User, programme: Programme, person: User) -> None:
+    """Stop ``person`` running ``programme``; they keep any other role they hold."""
+    _every_programme_staff_require(actor, PROGRAMME_STAFFING_REFUSED)
+    if not programme.staff.filter(pk=person.pk).exists():
+        raise ValidationError(f"{person.get_full_name()} does not run {programme.name}.")
+    programme.staff.remove(person)
+    audit_record(
+        actor=actor,
+        action="programme.staff_remove",
+        obj=programme,
+        scope=programme_scope(programme),
+        summary=f"Removed {person.get_full_name()} from the staff of {programme.name}",
+        changes={"staff": [person.pk, None]},
+    )

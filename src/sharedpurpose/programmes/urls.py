@@ -26,6 +26,12 @@ urlpatterns = [
     path("manage/", staff.manage_home, name="manage_home"),
     path("manage/programmes/new/", staff.programme_create, name="programme_create"),
     path(_MANAGE_PROGRAMME + "edit/", staff.programme_edit, name="programme_edit"),
+    path(_MANAGE_PROGRAMME + "staff/", staff.programme_staff, name="programme_staff"),
+    path(
+        _MANAGE_PROGRAMME + "staff/remove/",
+        staff.programme_staff_remove,
+        name="programme_staff_remove",
+    ),
     path(_MANAGE_PROGRAMME + "rounds/new/", staff.round_create, name="round_create"),
     path(_MANAGE_ROUND, staff.round_manage, name="round_manage"),
     path(_MANAGE_ROUND + "edit/", staff.round_edit, name="round_edit"),

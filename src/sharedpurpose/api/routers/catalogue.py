@@ -1,13 +1,13 @@
-"""Programmes and their rounds: what the public pages show, and drafts for staff."""
+"""Programmes and their rounds: what the public pages show, and, to the people who run a
+programme, its unpublished pages and draft rounds too."""
 
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from ninja import Router
 from ninja.params import QueryEx
 
-from sharedpurpose.accounts.roles import user_is_programme_staff
-from sharedpurpose.programmes.models import PUBLIC_ROUND_STATES, Programme, Round
-from sharedpurpose.programmes.selectors import programmes_for_staff, programmes_public
+from sharedpurpose.programmes.models import Programme, Round
+from sharedpurpose.programmes.selectors import programmes_visible_to, rounds_visible_to
 
 from ..auth import ANYONE, principal
 from ..pagination import paginated
@@ -17,22 +17,14 @@ from ..schemas import OPTIONAL_AUTH, PathId, PathSlug, ProgrammeOut, RoundOut, s
 router = Router(tags=["Programmes and rounds"])
 
 
-def _is_staff(request: HttpRequest) -> bool:
-    return user_is_programme_staff(principal(request).user)
-
-
 def _programmes(request: HttpRequest) -> QuerySet[Programme]:
-    """Published programmes with their public rounds; staff see every programme and round."""
-    return programmes_for_staff() if _is_staff(request) else programmes_public()
+    """Published programmes with their public rounds; the programmes the caller runs with
+    every round."""
+    return programmes_visible_to(user=principal(request).user)
 
 
 def _rounds(request: HttpRequest) -> QuerySet[Round]:
-    rounds = Round.objects.select_related("programme")
-    if _is_staff(request):
-        return rounds
-    return rounds.filter(
-        state__in=PUBLIC_ROUND_STATES, programme__in=programmes_public().values("pk")
-    )
+    return rounds_visible_to(user=principal(request).user).select_related("programme")
 
 
 @router.get(
@@ -44,7 +36,8 @@ def _rounds(request: HttpRequest) -> QuerySet[Round]:
 )
 @paginated
 def programmes_list(request: HttpRequest) -> QuerySet[Programme]:
-    """Published programmes by name, each with its public rounds (staff: all of them)."""
+    """Published programmes by name, each with its public rounds (to the people who run a
+    programme: that one too, unpublished or not, with all its rounds)."""
     return _programmes(request).order_by("name")
 
 
@@ -74,8 +67,9 @@ def rounds_list(
     request: HttpRequest,
     programme: QueryEx[str | None, slug_query("A programme's slug.")] = None,
 ) -> QuerySet[Round]:
-    """Rounds of published programmes that have been announced (staff: drafts too), by
-    programme then number. ``programme`` narrows to one programme's slug."""
+    """Rounds of published programmes that have been announced (and every round of the
+    programmes the caller runs), by programme then number. ``programme`` narrows to one
+    programme's slug."""
     rounds = _rounds(request)
     if programme:
         rounds = rounds.filter(programme__slug=programme)

@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from sharedpurpose.accounts.roles import programme_ids_staffed_by
 from sharedpurpose.core.web import form_add_service_error, form_data, request_actor, staff_required
 from sharedpurpose.programmes.models import Round, RoundState
 from sharedpurpose.programmes.selectors import round_staff_get
@@ -159,8 +160,16 @@ def _outline(sections: list[FormSection]) -> list[SectionRow]:
 # --------------------------------------------------------------------------
 
 
-def _copy_form(round_: Round, data: QueryDict | None = None) -> CopyFromRoundForm:
-    sources = services.form_copy_sources(round_=round_)
+def _sources_staffed(request: HttpRequest, sources: list[Round]) -> list[Round]:
+    """Only rounds of programmes the person runs: others' forms and criteria stay private."""
+    staffed = programme_ids_staffed_by(request.user)
+    return sources if staffed is None else [s for s in sources if s.programme_id in staffed]
+
+
+def _copy_form(
+    request: HttpRequest, round_: Round, data: QueryDict | None = None
+) -> CopyFromRoundForm:
+    sources = _sources_staffed(request, services.form_copy_sources(round_=round_))
     default = services.copy_source_default(round_=round_, sources=sources)
     return CopyFromRoundForm(
         data,
@@ -176,7 +185,7 @@ def _outline_page(
     form = forms.filter(round=round_).first()
     sections = services.form_sections(form) if form else []
     if copy_form is None and not sections:
-        copy_form = _copy_form(round_)
+        copy_form = _copy_form(request, round_)
     return render(
         request,
         "applications/manage/form_manage.html",
@@ -194,14 +203,18 @@ def _outline_page(
 @require_safe
 @staff_required
 def form_manage(request: HttpRequest, programme_slug: str, round_slug: str) -> HttpResponse:
-    round_ = round_staff_get(programme_slug=programme_slug, round_slug=round_slug)
+    round_ = round_staff_get(
+        user=request.user, programme_slug=programme_slug, round_slug=round_slug
+    )
     return _outline_page(request, round_)
 
 
 @require_POST
 @staff_required
 def form_create(request: HttpRequest, programme_slug: str, round_slug: str) -> HttpResponse:
-    round_ = round_staff_get(programme_slug=programme_slug, round_slug=round_slug)
+    round_ = round_staff_get(
+        user=request.user, programme_slug=programme_slug, round_slug=round_slug
+    )
     try:
         services.form_create(actor=request_actor(request), round_=round_)
     except ValidationError as error:
@@ -214,8 +227,10 @@ def form_create(request: HttpRequest, programme_slug: str, round_slug: str) -> H
 @require_POST
 @staff_required
 def form_copy(request: HttpRequest, programme_slug: str, round_slug: str) -> HttpResponse:
-    round_ = round_staff_get(programme_slug=programme_slug, round_slug=round_slug)
-    copy_form = _copy_form(round_, request.POST)
+    round_ = round_staff_get(
+        user=request.user, programme_slug=programme_slug, round_slug=round_slug
+    )
+    copy_form = _copy_form(request, round_, request.POST)
     if copy_form.is_valid():
         source = copy_form.cleaned_data["source_round"]
         try:
@@ -233,7 +248,9 @@ def form_copy(request: HttpRequest, programme_slug: str, round_slug: str) -> Htt
 @require_http_methods(_GET_OR_POST)
 @staff_required
 def form_settings(request: HttpRequest, programme_slug: str, round_slug: str) -> HttpResponse:
-    round_ = round_staff_get(programme_slug=programme_slug, round_slug=round_slug)
+    round_ = round_staff_get(
+        user=request.user, programme_slug=programme_slug, round_slug=round_slug
+    )
     application_form = _form_get(round_)
     form = FormSettingsForm(
         form_data(request), initial=FormSettingsForm.initial_from(application_form)
@@ -260,7 +277,9 @@ class PreviewSection:
 @require_safe
 @staff_required
 def form_preview(request: HttpRequest, programme_slug: str, round_slug: str) -> HttpResponse:
-    round_ = round_staff_get(programme_slug=programme_slug, round_slug=round_slug)
+    round_ = round_staff_get(
+        user=request.user, programme_slug=programme_slug, round_slug=round_slug
+    )
     application_form = _form_get(round_)
     sections = services.form_sections(application_form)
     questions = [question for section in sections for question in section.questions.all()]
@@ -298,7 +317,9 @@ def form_preview(request: HttpRequest, programme_slug: str, round_slug: str) -> 
 @require_http_methods(_GET_OR_POST)
 @staff_required
 def section_create(request: HttpRequest, programme_slug: str, round_slug: str) -> HttpResponse:
-    round_ = round_staff_get(programme_slug=programme_slug, round_slug=round_slug)
+    round_ = round_staff_get(
+        user=request.user, programme_slug=programme_slug, round_slug=round_slug
+    )
     application_form = _form_get(round_)
     form = SectionForm(form_data(request))
     if request.method == "POST" and form.is_valid():
@@ -321,7 +342,9 @@ def section_create(request: HttpRequest, programme_slug: str, round_slug: str) -
 def section_edit(
     request: HttpRequest, programme_slug: str, round_slug: str, section_id: int
 ) -> HttpResponse:
-    round_ = round_staff_get(programme_slug=programme_slug, round_slug=round_slug)
+    round_ = round_staff_get(
+        user=request.user, programme_slug=programme_slug, round_slug=round_slug
+    )
     section = _section_get(round_, section_id)
     form = SectionForm(form_data(request), initial=SectionForm.initial_from(section))
     if request.method == "POST" and form.is_valid():
@@ -346,7 +369,9 @@ def section_edit(
 def section_delete(
     request: HttpRequest, programme_slug: str, round_slug: str, section_id: int
 ) -> HttpResponse:
-    round_ = round_staff_get(programme_slug=programme_slug, round_slug=round_slug)
+    round_ = round_staff_get(
+        user=request.user, programme_slug=programme_slug, round_slug=round_slug
+    )
     section = _section_get(round_, section_id)
     error = ""
     if request.method == "POST":
@@ -393,7 +418,9 @@ def _move(
 def section_move(
     request: HttpRequest, programme_slug: str, round_slug: str, section_id: int
 ) -> HttpResponse:
-    round_ = round_staff_get(programme_slug=programme_slug, round_slug=round_slug)
+    round_ = round_staff_get(
+        user=request.user, programme_slug=programme_slug, round_slug=round_slug
+    )
     section = _section_get(round_, section_id)
     _move(
         request,
@@ -427,7 +454,9 @@ def question_create(
     request: HttpRequest, programme_slug: str, round_slug: str, section_id: int
 ) -> HttpResponse:
     """First the kind of question (a GET form, so it can be bookmarked), then its fields."""
-    round_ = round_staff_get(programme_slug=programme_slug, round_slug=round_slug)
+    round_ = round_staff_get(
+        user=request.user, programme_slug=programme_slug, round_slug=round_slug
+    )
     section = _section_get(round_, section_id)
     source = request.POST if request.method == "POST" else request.GET
     kind = source.get("kind", "")
@@ -459,7 +488,9 @@ def question_kind(
     request: HttpRequest, programme_slug: str, round_slug: str, question_id: int
 ) -> HttpResponse:
     """Choose a new kind for a question; the edit page then asks for that kind's fields."""
-    round_ = round_staff_get(programme_slug=programme_slug, round_slug=round_slug)
+    round_ = round_staff_get(
+        user=request.user, programme_slug=programme_slug, round_slug=round_slug
+    )
     question = _question_get(round_, question_id)
     kind_form = QuestionKindForm(initial={"kind": question.kind})
     return _kind_page(
@@ -477,7 +508,9 @@ def question_kind(
 def question_edit(
     request: HttpRequest, programme_slug: str, round_slug: str, question_id: int
 ) -> HttpResponse:
-    round_ = round_staff_get(programme_slug=programme_slug, round_slug=round_slug)
+    round_ = round_staff_get(
+        user=request.user, programme_slug=programme_slug, round_slug=round_slug
+    )
     question = _question_get(round_, question_id)
     source = request.POST if request.method == "POST" else request.GET
     kind = source.get("kind") or question.kind
@@ -515,7 +548,9 @@ def question_edit(
 def question_delete(
     request: HttpRequest, programme_slug: str, round_slug: str, question_id: int
 ) -> HttpResponse:
-    round_ = round_staff_get(programme_slug=programme_slug, round_slug=round_slug)
+    round_ = round_staff_get(
+        user=request.user, programme_slug=programme_slug, round_slug=round_slug
+    )
     question = _question_get(round_, question_id)
     error = ""
     if request.method == "POST":
@@ -540,7 +575,9 @@ def question_delete(
 def question_move(
     request: HttpRequest, programme_slug: str, round_slug: str, question_id: int
 ) -> HttpResponse:
-    round_ = round_staff_get(programme_slug=programme_slug, round_slug=round_slug)
+    round_ = round_staff_get(
+        user=request.user, programme_slug=programme_slug, round_slug=round_slug
+    )
     question = _question_get(round_, question_id)
     form = QuestionMoveForm(request.POST, question=question)
     try:
@@ -564,8 +601,10 @@ def question_move(
 # --------------------------------------------------------------------------
 
 
-def _criteria_copy_form(round_: Round, data: QueryDict | None = None) -> CopyFromRoundForm:
-    sources = services.criteria_copy_sources(round_=round_)
+def _criteria_copy_form(
+    request: HttpRequest, round_: Round, data: QueryDict | None = None
+) -> CopyFromRoundForm:
+    sources = _sources_staffed(request, services.criteria_copy_sources(round_=round_))
     default = services.copy_source_default(round_=round_, sources=sources)
     return CopyFromRoundForm(
         data,
@@ -579,7 +618,7 @@ def _criteria_page(
 ) -> HttpResponse:
     shares = services.criteria_with_shares(round_=round_)
     if copy_form is None and not shares:
-        copy_form = _criteria_copy_form(round_)
+        copy_form = _criteria_copy_form(request, round_)
     return render(
         request,
         "applications/manage/criteria.html",
@@ -596,15 +635,19 @@ def _criteria_page(
 @require_safe
 @staff_required
 def criteria(request: HttpRequest, programme_slug: str, round_slug: str) -> HttpResponse:
-    round_ = round_staff_get(programme_slug=programme_slug, round_slug=round_slug)
+    round_ = round_staff_get(
+        user=request.user, programme_slug=programme_slug, round_slug=round_slug
+    )
     return _criteria_page(request, round_)
 
 
 @require_POST
 @staff_required
 def criteria_copy(request: HttpRequest, programme_slug: str, round_slug: str) -> HttpResponse:
-    round_ = round_staff_get(programme_slug=programme_slug, round_slug=round_slug)
-    copy_form = _criteria_copy_form(round_, request.POST)
+    round_ = round_staff_get(
+        user=request.user, programme_slug=programme_slug, round_slug=round_slug
+    )
+    copy_form = _criteria_copy_form(request, round_, request.POST)
     if copy_form.is_valid():
         source = copy_form.cleaned_data["source_round"]
         try:
@@ -624,7 +667,9 @@ def criteria_copy(request: HttpRequest, programme_slug: str, round_slug: str) ->
 @require_http_methods(_GET_OR_POST)
 @staff_required
 def criterion_create(request: HttpRequest, programme_slug: str, round_slug: str) -> HttpResponse:
-    round_ = round_staff_get(programme_slug=programme_slug, round_slug=round_slug)
+    round_ = round_staff_get(
+        user=request.user, programme_slug=programme_slug, round_slug=round_slug
+    )
     form = CriterionForm(form_data(request))
     if request.method == "POST" and form.is_valid():
         try:
@@ -648,7 +693,9 @@ def criterion_create(request: HttpRequest, programme_slug: str, round_slug: str)
 def criterion_edit(
     request: HttpRequest, programme_slug: str, round_slug: str, criterion_id: int
 ) -> HttpResponse:
-    round_ = round_staff_get(programme_slug=programme_slug, round_slug=round_slug)
+    round_ = round_staff_get(
+        user=request.user, programme_slug=programme_slug, round_slug=round_slug
+    )
     criterion = _criterion_get(round_, criterion_id)
     form = CriterionForm(form_data(request), initial=CriterionForm.initial_from(criterion))
     if request.method == "POST" and form.is_valid():
@@ -678,7 +725,9 @@ def criterion_edit(
 def criterion_delete(
     request: HttpRequest, programme_slug: str, round_slug: str, criterion_id: int
 ) -> HttpResponse:
-    round_ = round_staff_get(programme_slug=programme_slug, round_slug=round_slug)
+    round_ = round_staff_get(
+        user=request.user, programme_slug=programme_slug, round_slug=round_slug
+    )
     criterion = _criterion_get(round_, criterion_id)
     error = ""
     if request.method == "POST":
@@ -707,7 +756,9 @@ def criterion_delete(
 def criterion_move(
     request: HttpRequest, programme_slug: str, round_slug: str, criterion_id: int
 ) -> HttpResponse:
-    round_ = round_staff_get(programme_slug=programme_slug, round_slug=round_slug)
+    round_ = round_staff_get(
+        user=request.user, programme_slug=programme_slug, round_slug=round_slug
+    )
     criterion = _criterion_get(round_, criterion_id)
     _move(
         request,

@@ -97,7 +97,9 @@ def decision(request: HttpRequest, reference: str) -> HttpResponse:
 @staff_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def letters(request: HttpRequest, programme_slug: str, round_slug: str) -> HttpResponse:
-    round_ = round_staff_get(programme_slug=programme_slug, round_slug=round_slug)
+    round_ = round_staff_get(
+        user=request.user, programme_slug=programme_slug, round_slug=round_slug
+    )
     form = LettersSendForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -191,7 +193,9 @@ def award(request: HttpRequest, reference: str) -> HttpResponse:
 @staff_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def awards(request: HttpRequest, programme_slug: str, round_slug: str) -> HttpResponse:
-    round_ = round_staff_get(programme_slug=programme_slug, round_slug=round_slug)
+    round_ = round_staff_get(
+        user=request.user, programme_slug=programme_slug, round_slug=round_slug
+    )
     form = PublishForm(request.POST if request.method == "POST" else None)
     shown = [award_services.award_shown(made) for made in award_services.awards_of_round(round_)]
     unpublished = [row.award for row in shown if row.award.published_at is None]

@@ -28,7 +28,9 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 @require_safe
 @staff_required
 def round_applications(request: HttpRequest, programme_slug: str, round_slug: str) -> HttpResponse:
-    round_ = round_staff_get(programme_slug=programme_slug, round_slug=round_slug)
+    round_ = round_staff_get(
+        user=request.user, programme_slug=programme_slug, round_slug=round_slug
+    )
     form = StateFilterForm(request.GET or None)
     state = form.cleaned_data["state"] if form.is_valid() else ""
     listing = services.round_applications(user=request.user, round_=round_, state=state)
@@ -139,7 +141,9 @@ def _csv_cell(value: object) -> str:
 @require_safe
 @staff_required
 def panel(request: HttpRequest, programme_slug: str, round_slug: str) -> HttpResponse:
-    round_ = round_staff_get(programme_slug=programme_slug, round_slug=round_slug)
+    round_ = round_staff_get(
+        user=request.user, programme_slug=programme_slug, round_slug=round_slug
+    )
     result = services.panel(user=request.user, round_=round_)
     if request.GET.get("format") == "csv":
         return _panel_csv(round_.programme.slug, round_.slug, result)

@@ -6,7 +6,7 @@ from django import template
 from django.forms import BoundField
 from django.utils.safestring import SafeString, mark_safe
 
-from sharedpurpose.accounts.roles import user_is_programme_staff
+from sharedpurpose.accounts.roles import user_staffs_programme
 from sharedpurpose.core.text import markdown_to_html
 
 register = template.Library()
@@ -21,9 +21,10 @@ _INPUT_CLASSES = {
 
 
 @register.filter
-def is_programme_staff(user: Any) -> bool:
-    """Whether to offer staff links; staff pages check the role again themselves."""
-    return user_is_programme_staff(user)
+def runs_programme(user: Any, programme_id: int) -> bool:
+    """Whether to offer staff links about one programme: to the people who run it (its own
+    staff, the funder's staff of every programme). Staff pages check again themselves."""
+    return user_staffs_programme(user, programme_id)
 
 
 @register.filter

@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 
-from sharedpurpose.accounts.roles import user_is_programme_staff
+from sharedpurpose.accounts.roles import user_staffs_programme
 from sharedpurpose.core.text import markdown_to_html
 
 from ..comments_selectors import comments_page_fingerprint, comments_published_for_page
@@ -64,7 +64,8 @@ def comments_section(context: dict[str, Any], programme: Any, round_: Any = None
     """The comments and questions of a programme or round page, with the form to post one."""
     request = context.get("request")
     user = getattr(request, "user", None)
-    is_staff = user is not None and user_is_programme_staff(user)
+    # Staff controls only for the people who run this page's programme.
+    is_staff = user is not None and user_staffs_programme(user, programme.pk)
     locked = programme.comments_locked or bool(round_ is not None and round_.comments_locked)
     form = CommentForm(
         initial={"programme": programme.pk, "round": round_.pk if round_ is not None else None}

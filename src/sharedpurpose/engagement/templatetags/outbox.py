@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.db.models import Count
 
-from sharedpurpose.accounts.roles import user_is_programme_staff
+from sharedpurpose.accounts.roles import user_staffs_programme
 from sharedpurpose.programmes.models import Round
 
 from ..models import OutboxMessage
@@ -21,7 +21,7 @@ FAILED_SHOWN = 50
 @register.inclusion_tag("engagement/_outbox_progress.html", takes_context=True)
 def outbox_progress(context: dict[str, Any], round_: Round) -> dict[str, Any]:
     request = context.get("request")
-    if request is None or not user_is_programme_staff(request.user):
+    if request is None or not user_staffs_programme(request.user, round_.programme_id):
         return {"show": False}
     messages = OutboxMessage.objects.filter(round=round_, kind=KIND_ROUND_OPEN)
     counts = {status: 0 for status in OutboxMessage.Status.values}

@@ -13,8 +13,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from sharedpurpose.accounts.roles import user_is_programme_staff
 from sharedpurpose.core.text import markdown_to_html
-from sharedpurpose.core.web import form_add_service_error, form_data, request_actor, staff_required
+from sharedpurpose.core.web import (
+    every_programme_staff_required,
+    form_add_service_error,
+    form_data,
+    request_actor,
+    staff_required,
+)
 from sharedpurpose.programmes.models import Programme, Round
 
 from .. import comments_selectors as selectors
@@ -26,6 +33,7 @@ from ..forms.comments import (
     ReportForm,
 )
 from ..models import Comment
+from ..personal_data import commenter_erase, commenter_export
 from ..services import comments as services
 
 if TYPE_CHECKING:
@@ -34,6 +42,10 @@ if TYPE_CHECKING:
 View = Callable[..., HttpResponse]
 THANKS_PENDING = "Thank you: your comment will appear once checked."
 THANKS_PUBLISHED = "Thank you: your comment has been published."
+COMMENT_SETTINGS_REFUSED = (
+    "How comments are moderated is one setting for every programme: only staff of every "
+    "programme change it."
+)
 
 
 def _ip(request: HttpRequest) -> str:
@@ -49,11 +61,11 @@ def _page_url(programme: Programme, round_: Round | None) -> str:
     return f"{page.get_absolute_url()}#comments"
 
 
-def _comment_get(pk: int, *, public: bool) -> Comment:
+def _comment_get(request: HttpRequest, pk: int, *, public: bool) -> Comment:
     try:
         if public:
             return selectors.comment_public_get(pk=pk)
-        return selectors.comment_for_staff_get(pk=pk)
+        return selectors.comment_for_staff_get(user=request.user, pk=pk)
     except Comment.DoesNotExist:
         raise Http404("No such comment") from None
 
@@ -103,7 +115,7 @@ def comment_post(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = _comment_get(pk, public=True)
+    comment = _comment_get(request, pk, public=True)
     form = ReportForm(form_data(request))
     status = 200
     if request.method == "POST":
@@ -136,9 +148,10 @@ def moderation_queue(request: HttpRequest) -> HttpResponse:
         request,
         "engagement/comments/queue.html",
         {
-            "queue": selectors.moderation_queue(),
-            "recent": selectors.comments_recent_for_staff(),
+            "queue": selectors.moderation_queue(user=request.user),
+            "recent": selectors.comments_recent_for_staff(user=request.user),
             "settings_row": selectors.engagement_settings_get(),
+            "runs_every_programme": user_is_programme_staff(request.user),
         },
     )
 
@@ -147,7 +160,7 @@ def _moderate(action: Callable[..., Any], done: str) -> View:
     @staff_required
     @require_POST
     def view(request: HttpRequest, pk: int) -> HttpResponse:
-        comment = _comment_get(pk, public=False)
+        comment = _comment_get(request, pk, public=False)
         try:
             action(actor=request_actor(request), comment=comment)
         except ValidationError as error:
@@ -175,7 +188,7 @@ comment_unhide = _moderate(services.comment_unhide, "Unhid")
 @staff_required
 @require_http_methods(["GET", "POST"])
 def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = _comment_get(pk, public=False)
+    comment = _comment_get(request, pk, public=False)
     if request.method == "POST":
         services.comment_delete(actor=request_actor(request), comment=comment)
         messages.success(request, f"Deleted the comment by {comment.author_name}.")
@@ -186,7 +199,7 @@ def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_http_methods(["GET", "POST"])
 def comment_answer(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = _comment_get(pk, public=False)
+    comment = _comment_get(request, pk, public=False)
     form = AnswerForm(form_data(request))
     preview = ""
     status = 200
@@ -222,10 +235,13 @@ def comment_answer(request: HttpRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def comments_lock(request: HttpRequest) -> HttpResponse:
+    round_id = request.POST.get("round", "")
     try:
-        programme = Programme.objects.get(pk=int(request.POST.get("programme", "")))
-        round_id = request.POST.get("round", "")
-        round_ = Round.objects.get(pk=int(round_id), programme=programme) if round_id else None
+        programme, round_ = selectors.comment_page_for_staff_get(
+            user=request.user,
+            programme_id=int(request.POST.get("programme", "")),
+            round_id=int(round_id) if round_id else None,
+        )
     except (ValueError, Programme.DoesNotExist, Round.DoesNotExist):
         raise Http404("No such page") from None
     locked = request.POST.get("locked") == "1"
@@ -237,7 +253,7 @@ def comments_lock(request: HttpRequest) -> HttpResponse:
     return redirect(_page_url(programme, round_))
 
 
-@staff_required
+@every_programme_staff_required(COMMENT_SETTINGS_REFUSED)
 @require_http_methods(["GET", "POST"])
 def comment_settings(request: HttpRequest) -> HttpResponse:
     row = selectors.engagement_settings_get()
@@ -327,7 +343,7 @@ def my_comments_export(request: HttpRequest, token: str) -> HttpResponse:
     except _LinkError as error:
         return _link_problem(request, error)
     response = HttpResponse(
-        json.dumps(services.my_comments_export(email=email), indent=2),
+        json.dumps(commenter_export(email=email), indent=2),
         content_type="application/json",
     )
     response["Content-Disposition"] = 'attachment; filename="my-comments.json"'
@@ -341,7 +357,7 @@ def my_comments_erase(request: HttpRequest, token: str) -> HttpResponse:
         email = _token_email(token)
     except _LinkError as error:
         return _link_problem(request, error)
-    erased = services.my_comments_erase(email=email)
+    erased = commenter_erase(email=email)
     messages.success(
         request, f"Erased {erased} comment{'s' if erased != 1 else ''} and any answers to them."
     )

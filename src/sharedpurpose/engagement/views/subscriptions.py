@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from sharedpurpose.core.web import form_add_service_error, staff_required
 from sharedpurpose.programmes.models import Programme
+from sharedpurpose.programmes.selectors import staffed_only
 
 from ..forms.subscriptions import INTEREST_ALL, INTEREST_CHOSEN, PreferencesForm, SubscribeForm
 from ..models import OutboxMessage
@@ -192,6 +193,11 @@ def outbox_retry(request: HttpRequest, message_id: int) -> HttpResponse:
     user = request.user
     assert user.is_authenticated
     actor: User = user
+    # Only the people who run a message's programme see it; mail about no round is the
+    # funder's (staff of every programme).
+    staffed = staffed_only(OutboxMessage.objects.all(), user=actor, path="round__programme")
+    if not staffed.filter(pk=message_id).exists():
+        raise Http404("No such e-mail")
     message: OutboxMessage | None = None
     try:
         message = outbox_retry_service(actor=actor, message_id=message_id)

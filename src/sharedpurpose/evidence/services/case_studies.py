@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 
-from sharedpurpose.accounts.roles import user_is_programme_staff
+from sharedpurpose.accounts.roles import user_staffs_programme
 from sharedpurpose.core.audit import audit_changes, audit_record
 from sharedpurpose.core.tasks import email_send
 from sharedpurpose.improvement.access import Capability, team_capabilities, team_scope
@@ -270,7 +270,7 @@ def case_study_update(*, actor: User, case_study: CaseStudy, values: CaseStudyVa
 
 def _may_make(actor: User, move: Move, team: Team) -> bool:
     if move.by == Mover.STAFF:
-        return user_is_programme_staff(actor)
+        return user_staffs_programme(actor, team.round.programme_id)
     return Capability.EDIT_PLAN in team_capabilities(actor, team)
 
 

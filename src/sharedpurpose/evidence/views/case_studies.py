@@ -365,14 +365,16 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "evidence/review_queue.html",
-        {"groups": search.case_studies_for_review(), "status_tags": STATUS_TAGS},
+        {"groups": search.case_studies_for_review(user=request.user), "status_tags": STATUS_TAGS},
     )
 
 
 @staff_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def case_study_review(request: HttpRequest, slug: str) -> HttpResponse:
-    case_study = get_object_or_404(CaseStudy.objects.select_related("team"), slug=slug)
+    case_study = get_object_or_404(
+        search.case_studies_for_staff(user=request.user).select_related("team__round"), slug=slug
+    )
     posted_action = request.POST.get("action", "") if request.method == "POST" else ""
     forms = [
         ReviewForm(request.POST if move.action == posted_action else None, move=move)

@@ -24,7 +24,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from sharedpurpose.core.web import form_add_service_error, request_actor, staff_required
+from sharedpurpose.core.web import (
+    every_programme_staff_required,
+    form_add_service_error,
+    request_actor,
+)
 from sharedpurpose.improvement.access import Capability, team_get_for
 from sharedpurpose.improvement.models import DriverNode, Goal, Team
 from sharedpurpose.programmes.selectors import programme_public_get
@@ -289,9 +293,14 @@ def team_evidence(request: HttpRequest, team_slug: str) -> HttpResponse:
 # Staff: the catalogue
 # --------------------------------------------------------------------------
 
+CATALOGUE_REFUSED = (
+    "The intervention catalogue is shared by every programme: only staff of every programme "
+    "manage it."
+)
+
 
 @require_safe
-@staff_required
+@every_programme_staff_required(CATALOGUE_REFUSED)
 def manage_interventions(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -328,13 +337,13 @@ def _staff_form_page(
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@staff_required
+@every_programme_staff_required(CATALOGUE_REFUSED)
 def manage_intervention_create(request: HttpRequest) -> HttpResponse:
     return _staff_form_page(request, StaffInterventionForm(request.POST or None), None)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@staff_required
+@every_programme_staff_required(CATALOGUE_REFUSED)
 def manage_intervention_edit(request: HttpRequest, slug: str) -> HttpResponse:
     intervention = get_object_or_404(Intervention, slug=slug)
     form = StaffInterventionForm(

@@ -18,6 +18,7 @@ from sharedpurpose.core.web import request_actor, staff_required
 from sharedpurpose.programmes.models import Round
 from sharedpurpose.programmes.selectors import round_staff_get
 
+from ..models import ProgrammeReport
 from ..services.reports import (
     PENDING_STATUSES,
     REPORT_CONTENT_SECURITY_POLICY,
@@ -38,7 +39,9 @@ def _reports_url(round_: Round) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 @staff_required
 def reports(request: HttpRequest, programme_slug: str, round_slug: str) -> HttpResponse:
-    round_ = round_staff_get(programme_slug=programme_slug, round_slug=round_slug)
+    round_ = round_staff_get(
+        user=request.user, programme_slug=programme_slug, round_slug=round_slug
+    )
     error = ""
     if request.method == "POST":
         try:
@@ -68,11 +71,20 @@ def reports(request: HttpRequest, programme_slug: str, round_slug: str) -> HttpR
     return response
 
 
+def _ready_report_get(request: HttpRequest, report_id: int) -> ProgrammeReport:
+    """A ready report of a round whose programme the person runs; 404 for any other."""
+    ready = report_ready_get(report_id=report_id)
+    round_staff_get(
+        user=request.user, programme_slug=ready.round.programme.slug, round_slug=ready.round.slug
+    )
+    return ready
+
+
 @require_safe
 @staff_required
 def report(request: HttpRequest, report_id: int) -> HttpResponse:
     """The stored HTML as it is: a standalone document allowed its own styles, nothing else."""
-    ready = report_ready_get(report_id=report_id)
+    ready = _ready_report_get(request, report_id)
     response = HttpResponse(ready.html, content_type="text/html; charset=utf-8")
     response["Content-Security-Policy"] = REPORT_CONTENT_SECURITY_POLICY
     return response
@@ -81,7 +93,7 @@ def report(request: HttpRequest, report_id: int) -> HttpResponse:
 @require_safe
 @staff_required
 def report_pdf(request: HttpRequest, report_id: int) -> HttpResponse:
-    ready = report_ready_get(report_id=report_id)
+    ready = _ready_report_get(request, report_id)
     if not ready.pdf or not ready.pdf.storage.exists(ready.pdf.name):
         raise Http404("The report's PDF is missing.")
     with ready.pdf.open("rb") as pdf:

@@ -7,25 +7,33 @@ without saving anything.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from sharedpurpose.core.web import form_data, request_actor, staff_required
+from sharedpurpose.accounts.roles import user_is_programme_staff
+from sharedpurpose.core.web import (
+    every_programme_staff_required,
+    form_data,
+    request_actor,
+    staff_required,
+)
 
 from .. import selectors, services
-from ..forms import AnnouncementForm, ProgrammeForm, RoundForm, TransitionForm
+from ..forms import (
+    AnnouncementForm,
+    ProgrammeForm,
+    ProgrammeStaffAddForm,
+    ProgrammeStaffRemoveForm,
+    RoundForm,
+    TransitionForm,
+)
 from ..models import Programme, Round, RoundState
 from ..presenters import RoundPresenter
-
-if TYPE_CHECKING:
-    pass
 
 
 def _errors_add(form: forms.Form, error: ValidationError) -> None:
@@ -52,9 +60,13 @@ def _wants_preview(request: HttpRequest) -> bool:
 def manage_home(request: HttpRequest) -> HttpResponse:
     programmes = [
         (programme, [RoundPresenter(round_) for round_ in programme.rounds.all()])
-        for programme in selectors.programmes_for_staff()
+        for programme in selectors.programmes_for_staff(user=request.user)
     ]
-    return render(request, "programmes/manage/home.html", {"programmes": programmes})
+    return render(
+        request,
+        "programmes/manage/home.html",
+        {"programmes": programmes, "runs_every_programme": user_is_programme_staff(request.user)},
+    )
 
 
 # --------------------------------------------------------------------------
@@ -92,7 +104,7 @@ def _programme_form_page(
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
-@staff_required
+@every_programme_staff_required(services.PROGRAMME_CREATE_REFUSED)
 def programme_create(request: HttpRequest) -> HttpResponse:
     return _programme_form_page(request, ProgrammeForm(form_data(request)), None)
 
@@ -100,7 +112,7 @@ def programme_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @staff_required
 def programme_edit(request: HttpRequest, programme_slug: str) -> HttpResponse:
-    programme = selectors.programme_staff_get(slug=programme_slug)
+    programme = selectors.programme_staff_get(user=request.user, slug=programme_slug)
     form = ProgrammeForm(form_data(request), initial=ProgrammeForm.initial_from(programme))
     return _programme_form_page(request, form, programme)
 
@@ -153,7 +165,7 @@ def _round_manage_url(round_: Round) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 @staff_required
 def round_create(request: HttpRequest, programme_slug: str) -> HttpResponse:
-    programme = selectors.programme_staff_get(slug=programme_slug)
+    programme = selectors.programme_staff_get(user=request.user, slug=programme_slug)
     numbers = list(programme.rounds.values_list("number", flat=True))
     initial = {"number": max(numbers, default=0) + 1, "timezone": "Europe/London"}
     form = RoundForm(form_data(request), initial=initial)
@@ -163,7 +175,9 @@ def round_create(request: HttpRequest, programme_slug: str) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @staff_required
 def round_edit(request: HttpRequest, programme_slug: str, round_slug: str) -> HttpResponse:
-    round_ = selectors.round_staff_get(programme_slug=programme_slug, round_slug=round_slug)
+    round_ = selectors.round_staff_get(
+        user=request.user, programme_slug=programme_slug, round_slug=round_slug
+    )
     form = RoundForm(form_data(request), initial=RoundForm.initial_from(round_))
     return _round_form_page(request, form, round_.programme, round_)
 
@@ -189,14 +203,18 @@ def _round_manage_page(
 @require_safe
 @staff_required
 def round_manage(request: HttpRequest, programme_slug: str, round_slug: str) -> HttpResponse:
-    round_ = selectors.round_staff_get(programme_slug=programme_slug, round_slug=round_slug)
+    round_ = selectors.round_staff_get(
+        user=request.user, programme_slug=programme_slug, round_slug=round_slug
+    )
     return _round_manage_page(request, round_)
 
 
 @require_POST
 @staff_required
 def round_transition(request: HttpRequest, programme_slug: str, round_slug: str) -> HttpResponse:
-    round_ = selectors.round_staff_get(programme_slug=programme_slug, round_slug=round_slug)
+    round_ = selectors.round_staff_get(
+        user=request.user, programme_slug=programme_slug, round_slug=round_slug
+    )
     form = TransitionForm(request.POST)
     if not form.is_valid():
         return _round_manage_page(request, round_, "Choose a state to move the round to.", 400)
@@ -218,7 +236,7 @@ def round_transition(request: HttpRequest, programme_slug: str, round_slug: str)
 @require_http_methods(["GET", "HEAD", "POST"])
 @staff_required
 def announcement_create(request: HttpRequest, programme_slug: str) -> HttpResponse:
-    programme = selectors.programme_staff_get(slug=programme_slug)
+    programme = selectors.programme_staff_get(user=request.user, slug=programme_slug)
     form = AnnouncementForm(form_data(request), programme=programme)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -248,7 +266,7 @@ def announcement_edit(
     request: HttpRequest, programme_slug: str, announcement_id: int
 ) -> HttpResponse:
     announcement = selectors.announcement_staff_get(
-        programme_slug=programme_slug, announcement_id=announcement_id
+        user=request.user, programme_slug=programme_slug, announcement_id=announcement_id
     )
     programme = announcement.programme
     form = AnnouncementForm(
@@ -284,7 +302,7 @@ def announcement_delete(
     request: HttpRequest, programme_slug: str, announcement_id: int
 ) -> HttpResponse:
     announcement = selectors.announcement_staff_get(
-        programme_slug=programme_slug, announcement_id=announcement_id
+        user=request.user, programme_slug=programme_slug, announcement_id=announcement_id
     )
     try:
         services.announcement_delete(actor=request_actor(request), announcement=announcement)
@@ -297,3 +315,56 @@ def announcement_delete(
         )
     messages.success(request, f"Announcement “{announcement.title}” deleted.")
     return redirect("programmes:manage_home")
+
+
+# --------------------------------------------------------------------------
+# The people who run one programme only
+# --------------------------------------------------------------------------
+
+
+def _programme_staff_page(
+    request: HttpRequest, programme: Programme, form: ProgrammeStaffAddForm, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "programmes/manage/programme_staff.html",
+        {
+            "programme": programme,
+            "people": selectors.programme_staff_members(programme=programme),
+            "form": form,
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@staff_required
+def programme_staff(request: HttpRequest, programme_slug: str) -> HttpResponse:
+    programme = selectors.programme_staffing_get(user=request.user, slug=programme_slug)
+    form = ProgrammeStaffAddForm(form_data(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.programme_staff_add(
+                actor=request_actor(request), programme=programme, email=form.cleaned_data["email"]
+            )
+        except ValidationError as error:
+            _errors_add(form, error)
+        else:
+            messages.success(request, f"{person.get_full_name()} now runs {programme.name}.")
+            return redirect("programmes:programme_staff", programme_slug=programme.slug)
+    return _programme_staff_page(request, programme, form, status=400 if form.errors else 200)
+
+
+@require_POST
+@staff_required
+def programme_staff_remove(request: HttpRequest, programme_slug: str) -> HttpResponse:
+    programme = selectors.programme_staffing_get(user=request.user, slug=programme_slug)
+    form = ProgrammeStaffRemoveForm(request.POST, programme=programme)
+    if not form.is_valid():
+        raise Http404("No such member of the programme's staff")
+    person = form.cleaned_data["person"]
+    services.programme_staff_remove(
+        actor=request_actor(request), programme=programme, person=person
+    )
+    messages.success(request, f"{person.get_full_name()} no longer runs {programme.name}.")
+    return redirect("programmes:programme_staff", programme_slug=programme.slug)
