@@ -7,6 +7,7 @@ import logging
 from typing import Any
 
 import pytest
+from django.db import OperationalError
 from django.test import Client
 
 from sharedpurpose.accounts.models import User
@@ -115,6 +116,22 @@ def test_an_unexpected_error_is_a_500_without_insides(
     # It is logged for the people who run the site
     logged = [record for record in caplog.records if record.exc_info]
     assert any("hunter2" in str(record.exc_info[1]) for record in logged if record.exc_info)
+
+
+def test_losing_the_database_mid_operation_is_a_503_to_retry_later(
+    client: Client, headers: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def unreachable(*args: object, **kwargs: object) -> None:
+        raise OperationalError("connection to server at 10.0.0.5 failed")
+
+    monkeypatch.setattr("sharedpurpose.api.routers.teams.api_teams_visible", unreachable)
+
+    response = client.get("/api/v1/teams", headers=headers)
+
+    body = problem_body(response, 503)
+    assert "cannot reach its database" in body["detail"]
+    assert response["Retry-After"].isdigit()
+    assert "10.0.0.5" not in response.content.decode()
 
 
 def test_a_method_the_path_does_not_have_is_a_405_problem(

@@ -13,10 +13,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Schema
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
+
+from sharedpurpose.core.middleware import DATABASE_UNAVAILABLE_DETAIL, RETRY_AFTER_SECONDS
 
 logger = logging.getLogger(__name__)
 
@@ -144,6 +147,13 @@ def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
     return problem_response(413, "The request body is too large; send it in smaller parts.")
 
 
+def _database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+    logger.error("database unavailable", exc_info=exc, extra={"path": request.path})
+    return problem_response(
+        503, DATABASE_UNAVAILABLE_DETAIL, headers={"Retry-After": str(RETRY_AFTER_SECONDS)}
+    )
+
+
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
     logger.exception("API error", exc_info=exc)
     return problem_response(500, "Something went wrong on our side; nothing was changed.")
@@ -183,5 +193,7 @@ HANDLERS: list[tuple[type[Exception], Any]] = [
     (Http404, _not_found),
     (PermissionDenied, _denied),
     (RequestDataTooBig, _too_big),
+    (OperationalError, _database_unavailable),
+    (InterfaceError, _database_unavailable),
     (Exception, _unexpected),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -88,6 +89,7 @@ MIDDLEWARE = [
     "sharedpurpose.core.middleware.StaticAssetsMiddleware",
     "csp.middleware.CSPMiddleware",
     "sharedpurpose.core.middleware.RequestLogMiddleware",
+    "sharedpurpose.core.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "sharedpurpose.api.problems.ApiProblemMiddleware",
@@ -122,10 +124,12 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server and the task worker read while the other writes;
-    # IMMEDIATE transactions avoid "database is locked" on lock upgrades.
+    # IMMEDIATE transactions avoid "database is locked" on lock upgrades. Every request's
+    # transaction takes the write lock, so a burst of requests queues for it: each waits up
+    # to 20 s (below gunicorn's 30 s worker timeout) rather than failing.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
-            "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=5000;"
+            "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA busy_timeout=20000;"
             "PRAGMA foreign_keys=ON;"
         ),
         "transaction_mode": "IMMEDIATE",
@@ -272,6 +276,12 @@ LOGGING = {
 SHAREDPURPOSE_API_RATE = env.str("API_RATE", default="1200/min")
 # Rate limits count the connecting address; a proxy in front must be declared to be trusted.
 NINJA_NUM_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+
+#: How long a worker's claim on an outbox e-mail lasts; after it the worker is presumed stopped
+#: and another worker sends the e-mail (see ``engagement.outbox``).
+SHAREDPURPOSE_OUTBOX_CLAIM_TIMEOUT = timedelta(
+    seconds=env.int("OUTBOX_CLAIM_TIMEOUT", default=30 * 60)
+)
 
 SHAREDPURPOSE_SITE_NAME = "Shared Purpose"
 SHAREDPURPOSE_FUNDER_NAME = env.str("FUNDER_NAME", default="The Improvement Foundation")

@@ -3,7 +3,9 @@
 ``round_opened`` is called inside the transaction that opens the round; the fan-out runs as a
 background task after commit. The fan-out walks subscribers by primary key in chunks, so its
 memory does not grow with their number, and inserts one outbox row per person with the key
-``round-open:<round>:<subscriber>``: running it again after a crash adds no one twice.
+``round-open:<round>:<subscriber>``: running it again after a crash adds no one twice. A run
+that finds people still to write queues another run before it writes anything, so a worker
+killed mid fan-out leaves a run behind that finishes the job.
 The bodies are rendered once per fan-out; each person's unsubscribe and preference links
 are signed and filled in when their message is sent, which keeps the fan-out fast.
 """
@@ -14,9 +16,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Field, Q, QuerySet
+from django.db.models import Exists, Field, OuterRef, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django_tasks import default_task_backend
 
 from sharedpurpose.programmes.models import Round, RoundState
 
@@ -61,6 +64,9 @@ def round_open_fanout_run(*, round_id: int, chunk_size: int = FANOUT_CHUNK) -> i
     if round_ is None or round_.state != RoundState.OPEN:
         # Closed again (or deleted) before the fan-out ran: nothing to announce.
         return 0
+    if not _recipients_without_message(round_).exists():
+        return 0
+    _takeover_queue(round_id)
     context = {
         "round": round_,
         "programme": round_.programme,
@@ -108,6 +114,22 @@ def round_open_fanout_run(*, round_id: int, chunk_size: int = FANOUT_CHUNK) -> i
         added += len(rows) - existing
     outbox_schedule()
     return added
+
+
+def _recipients_without_message(round_: Round) -> QuerySet[Subscriber]:
+    written = OutboxMessage.objects.filter(
+        round_id=round_.pk, kind=KIND_ROUND_OPEN, subscriber_id=OuterRef("pk")
+    )
+    return round_open_recipients(round_).filter(~Exists(written))
+
+
+def _takeover_queue(round_id: int) -> None:
+    """Queue the fan-out again, to finish the job should this run's worker die. Backends that
+    run tasks in the caller's own process die with it and need none."""
+    from .tasks import round_open_fanout
+
+    if default_task_backend.supports_defer:
+        round_open_fanout.enqueue(round_id=round_id)
 
 
 def _prepared(**values: Any) -> dict[str, Any]:

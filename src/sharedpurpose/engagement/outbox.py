@@ -2,20 +2,31 @@
 
 Delivery guarantees. A row is inserted once per ``dedupe_key``, in the same transaction as
 the change that causes it, so a rolled-back change sends nothing and a repeated fan-out
-sends nothing twice. A worker claims due rows (QUEUED -> SENDING) in small batches, then
-sends them one at a time, marking each SENT straight after the hand-off to the backend.
-Delivery is at least once: if the process dies between the hand-off and the SENT update,
-that single message is re-queued once its claim is older than ``CLAIM_TIMEOUT`` and may
-be sent again. Claimed rows not yet sent are re-queued the same way and sent once.
-Failures are retried with exponential back-off; after ``MAX_ATTEMPTS`` the row is FAILED
-and shown to staff on the round page, where they can queue it again.
+sends nothing twice. A worker claims due rows (QUEUED -> SENDING, stamped with the claim's
+time) in small batches, then sends them one at a time, releasing each claim as SENT (or
+queued for a retry) straight after the hand-off to the backend, and only if the claim is
+still its own.
+
+A worker can die at any moment. Before a run sends anything it queues the run that takes
+over if it dies, so the rest of the queue goes out as soon as a worker is back; the rows it
+had claimed are queued again once their claim is older than ``CLAIM_TIMEOUT``. Every row
+keeps one Message-ID across attempts (``outbox_message_id``): a message handed to the mail
+server by a worker that died before recording it is sent again with the same Message-ID,
+which mail systems treat as the same message. That one message per dead worker is the only
+copy that can go out twice. Failures are retried with exponential back-off; after
+``MAX_ATTEMPTS`` the row is FAILED and shown to staff on the round page, where they can
+queue it again.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -24,6 +35,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Min, Q
 from django.utils import timezone
+from django_tasks import default_task_backend
 
 from sharedpurpose.core.audit import audit_record
 
@@ -33,12 +45,14 @@ if TYPE_CHECKING:
     from sharedpurpose.accounts.models import User
     from sharedpurpose.programmes.models import Round
 
+logger = logging.getLogger(__name__)
+
 MAX_ATTEMPTS = 5
 #: Minutes to wait after the first, second, third... failure.
 BACKOFF_MINUTES = (1, 5, 25, 125)
-#: A claim older than this belongs to a worker that stopped; the row is queued again.
-#: Long enough for one batch to go through a slow SMTP server.
-CLAIM_TIMEOUT = timedelta(minutes=30)
+#: A claim older than this belongs to a worker that stopped; the row is queued again. Long
+#: enough for one batch to go through a slow SMTP server (``OUTBOX_CLAIM_TIMEOUT``).
+CLAIM_TIMEOUT: timedelta = settings.SHAREDPURPOSE_OUTBOX_CLAIM_TIMEOUT
 CLAIM_BATCH = 20
 
 Status = OutboxMessage.Status
@@ -135,6 +149,16 @@ def outbox_claim(*, batch: int = CLAIM_BATCH, now: datetime | None = None) -> li
         )
 
 
+def outbox_message_id(message: OutboxMessage) -> str:
+    """The Message-ID of a row, the same on every attempt, so that a copy sent again after a
+    worker died mid hand-off is recognised by mail systems as the message they already have."""
+    digest = hashlib.sha256(
+        f"{message.dedupe_key}|{message.created_at.isoformat()}".encode()
+    ).hexdigest()[:24]
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return f"<outbox.{message.pk}.{digest}@{domain}>"
+
+
 def outbox_message_build(
     message: OutboxMessage,
     *,
@@ -150,6 +174,7 @@ def outbox_message_build(
         links = subscriber_links(message.subscriber_id, patterns=link_patterns)
         body_text, body_html = links.fill(body_text), links.fill(body_html)
         headers = {name: links.fill(value) for name, value in headers.items()}
+    headers.setdefault("Message-ID", outbox_message_id(message))
     email = EmailMultiAlternatives(
         subject=message.subject,
         body=body_text,
@@ -181,14 +206,47 @@ def outbox_deliver(
             claimed = outbox_claim(batch=size, now=now())
             if not claimed:
                 break
+            if not handled:
+                _takeover_queue()
             for message in claimed:
                 handled += 1
                 _deliver_one(message, mail_connection, patterns, result, now())
     finally:
         mail_connection.close()
+    if not handled:
+        _claims_expiry_schedule(now=now())
     if result.retried:
         outbox_schedule_retry()
     return result
+
+
+def _takeover_queue() -> None:
+    """Queue the delivery run that carries on should this one die with work in hand.
+
+    A worker killed mid-run leaves its task marked running forever, so only a run queued in
+    advance resumes the rest of the queue. When this run ends normally its successor finds
+    nothing due and queues nothing more. Backends that run tasks in the caller's own process
+    (the immediate backend tests use) die with their caller and need none.
+    """
+    from .tasks import outbox_deliver_task
+
+    if default_task_backend.supports_defer:
+        outbox_deliver_task.enqueue()
+
+
+def _claims_expiry_schedule(*, now: datetime) -> None:
+    """With nothing to send now but rows still claimed elsewhere, queue a run for when the
+    oldest claim expires: if its worker died, that run sends what it left behind."""
+    from .tasks import outbox_deliver_task
+
+    if not default_task_backend.supports_defer:
+        return
+    oldest = OutboxMessage.objects.filter(status=Status.SENDING).aggregate(
+        oldest=Min("claimed_at")
+    )["oldest"]
+    if oldest is not None:
+        expires = max(oldest + CLAIM_TIMEOUT, now) + timedelta(seconds=1)
+        outbox_deliver_task.using(run_after=expires).enqueue()
 
 
 def outbox_schedule_retry() -> None:
@@ -197,8 +255,6 @@ def outbox_schedule_retry() -> None:
     Without it a message that failed would wait for the next unrelated delivery run. Backends
     that cannot defer work (the immediate backend tests use) rely on later runs instead.
     """
-    from django_tasks import default_task_backend
-
     from .tasks import outbox_deliver_task
 
     first_due = OutboxMessage.objects.filter(
@@ -215,9 +271,20 @@ def _deliver_one(
     result: DeliveryResult,
     now: datetime,
 ) -> None:
+    # The claim is released only if it is still this worker's: a worker presumed dead whose
+    # claim was taken over records nothing, and the row's new owner sends it.
+    claim = OutboxMessage.objects.filter(
+        pk=message.pk, status=Status.SENDING, claimed_at=message.claimed_at
+    )
+    # One connection carries the whole run; a backend that cannot connect fails the send below,
+    # which records the failure.
+    with suppress(Exception):
+        mail_connection.open()
     try:
         outbox_message_build(message, connection=mail_connection, link_patterns=patterns).send()
     except Exception as error:  # any backend error is recorded and retried, never raised
+        with suppress(Exception):
+            mail_connection.close()  # the next message starts on a fresh connection
         attempts = message.attempts + 1
         fields: dict[str, Any] = {
             "attempts": attempts,
@@ -231,11 +298,13 @@ def _deliver_one(
             delay = BACKOFF_MINUTES[min(attempts, len(BACKOFF_MINUTES)) - 1]
             fields.update(status=Status.QUEUED, next_attempt_at=now + timedelta(minutes=delay))
             result.retried += 1
-        OutboxMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(**fields)
+        claim.update(**fields)
         return
-    OutboxMessage.objects.filter(pk=message.pk, status=Status.SENDING).update(
-        status=Status.SENT, sent_at=timezone.now(), claimed_at=None, last_error=""
-    )
+    # The residual window: a worker that dies between the mail server's acceptance above and
+    # this update leaves the row claimed, and the run that takes the claim over sends it
+    # again. The copy carries the same Message-ID, so the recipient's mail system can tell.
+    if not claim.update(status=Status.SENT, sent_at=timezone.now(), claimed_at=None, last_error=""):
+        logger.warning("outbox message %s was sent after its claim was taken over", message.pk)
     result.sent += 1
 
 

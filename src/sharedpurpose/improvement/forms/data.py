@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.forms import BoundField
 
 from ..imports import DENOMINATOR, FIELD_LABELS, FIELDS, VALUE
 from ..models import Measure
@@ -34,21 +35,64 @@ class DataGridForm(forms.Form):
                 self.fields[cell_name(DENOMINATOR, period)] = _cell(f"Denominator for {label}")
 
     def entries(self) -> list[PointEntry]:
-        """The rows that were on the page submitted; a row missing from it changes nothing."""
+        """The rows that were on the page submitted and that the person changed there.
+
+        Each cell carries the value it showed when the page was loaded; a row whose cells still
+        hold what was loaded changes nothing, so a page loaded before someone else saved leaves
+        their points alone. A row missing from the page changes nothing either.
+        """
         data = self.cleaned_data
-        return [
-            PointEntry(
-                period=period,
-                value=data.get(cell_name(VALUE, period), ""),
-                denominator=data.get(cell_name(DENOMINATOR, period), ""),
+        entries = []
+        for period, _ in self.periods:
+            value_name = cell_name(VALUE, period)
+            if value_name not in self.data:
+                continue
+            names = [value_name, cell_name(DENOMINATOR, period)]
+            cells = [self[name] for name in names if name in self.fields]
+            if not any(isinstance(c, GridCell) and c.changed_since_loaded for c in cells):
+                continue
+            entries.append(
+                PointEntry(
+                    period=period,
+                    value=data.get(value_name, ""),
+                    denominator=data.get(cell_name(DENOMINATOR, period), ""),
+                )
             )
-            for period, _ in self.periods
-            if cell_name(VALUE, period) in self.data
-        ]
+        return entries
+
+
+class GridCell(BoundField):
+    """A cell of the grid, which also knows the value it showed when the page was loaded."""
+
+    @property
+    def loaded_name(self) -> str:
+        return f"{self.html_name}{LOADED_SUFFIX}"
+
+    @property
+    def loaded(self) -> str:
+        """What the cell showed when the page was first loaded, kept when it is shown again."""
+        if self.form.is_bound and self.loaded_name in self.form.data:
+            return str(self.form.data[self.loaded_name])
+        return str(self.initial or "")
+
+    @property
+    def changed_since_loaded(self) -> bool:
+        # A page without the loaded values (a script posting cells) means every cell it sends.
+        if self.loaded_name not in self.form.data:
+            return True
+        return str(self.form.data.get(self.html_name, "")).strip() != self.loaded.strip()
+
+
+LOADED_SUFFIX = "_loaded"
+
+
+class GridCellField(forms.CharField):
+    def get_bound_field(self, form: forms.BaseForm, field_name: str) -> GridCell:
+        return GridCell(form, self, field_name)
 
 
 def _cell(label: str) -> forms.CharField:
-    return forms.CharField(
+    return GridCellField(
         label=label,
         required=False,
         max_length=40,
