@@ -1,7 +1,8 @@
 """The ``sharedpurpose`` command.
 
 sharedpurpose serve [--host H] [--port P] [--with-worker]   serve the site (gunicorn)
-sharedpurpose worker [db_worker options]                    run background tasks
+sharedpurpose worker [db_worker options]                    run background tasks (and
+                                                            retention, once a day)
 sharedpurpose demo                                          load the demo programme
 sharedpurpose spc INPUT.csv [options]                       SPC charts from CSV (no database)
 sharedpurpose push --measure ID FILE.csv [--url U] [--token T]
@@ -96,6 +97,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "serve":
         return _serve(rest)
     if command == "worker":
+        # The worker also runs the daily retention clean-up: queue its next run unless one waits.
+        _django(["retention", "--schedule"])
         return _django(["db_worker", *rest])
     return _django(args)
 

@@ -368,6 +368,7 @@ def test_the_your_data_page_says_what_we_hold_in_plain_words(
         "In assessment",
         "Ada Lovelace&#x27;s story",
         "Download your data (JSON)",
+        "2 sent or waiting to be sent",
         "Erase your account",
         'href="/account/your-data/erase/"',
     ):

@@ -39,7 +39,7 @@ from sharedpurpose.improvement.models import (
 )
 from tests.accounts.test_personal_data import Person, person_with_everything, stored_file_removed
 from tests.applications.factories import ApplicationFactory, CollaboratorFactory
-from tests.factories import PASSWORD, UserFactory
+from tests.factories import PASSWORD, ProgrammeFactory, UserFactory
 from tests.improvement.factories_members import LeadFactory
 
 pytestmark = pytest.mark.django_db
@@ -186,7 +186,8 @@ def test_erasure_keeps_the_funders_records_pointing_at_an_anonymous_row(
     accepted = ApplicationInvitation.objects.get(pk=ada.accepted_invitation.pk)
     assert accepted.email == user.email
     assert AssessorAssignment.objects.get(pk=ada.assignment.pk).assessor_id == user.pk
-    assert Score.objects.get(pk=ada.score.pk).comment == "Ada Lovelace found it strong"
+    # Her words stay, naming her pseudonym where they named her.
+    assert Score.objects.get(pk=ada.score.pk).comment == f"Erased person {user.pk} found it strong"
     assert CaseStudy.objects.get(pk=ada.case_study.pk).created_by_id == user.pk
     assert DataPointChange.objects.get(pk=ada.data_change.pk).changed_by_id == user.pk
     assert AuditEvent.objects.get(pk=ada.audit_event.pk).actor_id == user.pk
@@ -312,6 +313,7 @@ def test_the_confirmation_page_says_what_is_deleted_and_what_is_kept(
         "your 1 assessment",
         "1 case study you started",
         f"{ada.in_assessment.reference} is still with the funder",
+        f"they will say “Erased person {ada.user.pk}” instead",
         'name="password"',
     ):
         assert shown in page
@@ -352,13 +354,19 @@ def test_after_erasure_the_old_address_cannot_sign_in_and_can_sign_up_again(
 def test_programme_staff_erase_their_own_account_the_same_way(client: Client) -> None:
     staff = UserFactory.create(email="staff@example.org")
     user_role_grant(user=staff, role=SiteRole.PROGRAMME_STAFF)
+    programme = ProgrammeFactory.create(name="Safer Wards")
+    programme.staff.add(staff)
+    client.force_login(staff)
+    page = client.get("/account/your-data/erase/").content.decode()
 
     _erase_in_a_client(client, staff)
 
     staff.refresh_from_db()
+    assert "your place on the staff of Safer Wards" in page
     assert staff.email == f"erased-{staff.pk}@erased.invalid"
     assert not staff.is_staff
     assert not user_is_programme_staff(staff)
+    assert not programme.staff.exists()
 
 
 def test_after_erasure_the_person_lands_on_the_home_page_signed_out(

@@ -199,7 +199,7 @@ def test_unconfirmed_sign_ups_expire_after_seven_days() -> None:
     recent = SubscriberFactory.create(confirmed_at=None)
     confirmed_long_ago = SubscriberFactory.create(consented_at=timezone.now() - timedelta(days=80))
 
-    call_command("subscribers_expire")
+    call_command("retention")
 
     assert not Subscriber.objects.filter(pk=old.pk).exists()
     assert Subscriber.objects.filter(pk__in=[recent.pk, confirmed_long_ago.pk]).count() == 2

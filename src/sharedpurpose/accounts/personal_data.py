@@ -1,16 +1,20 @@
 """A signed-in person's own data across every app: what we hold, the export and the erasure.
 
+What each app holds about people is declared in its ``personal_data`` module (gathered by
+``core.personal_data.personal_data_registry``; this module declares sign-in's).
 ``personal_data_holdings`` reads everything held about a person once; the "Your data" page
-lays it out and ``personal_data_export`` turns it into JSON. ``personal_data_erasure_plan``
-works out, before anything changes, what erasing the account would delete and keep (the
-confirmation page shows it), and ``personal_data_erase`` carries that plan out in one
-transaction.
+lays it out and ``personal_data_export`` turns it into JSON, one section per kind of
+holding. ``personal_data_erasure_plan`` works out, before anything changes, what erasing the
+account would delete and keep (the confirmation page shows it), and ``personal_data_erase``
+carries that plan out in one transaction.
 
-Erasure deletes what only serves the person (sign-in, sessions, tokens, team places, drafts
-nobody else works on, invitations, comments, subscriptions, e-mails still to send) and keeps
-what the funder must keep (submitted applications, assessments, decisions, awards, the audit
-trail, data histories) pointing at the same user row, made anonymous: inactive, no usable
-password, ``erased-<id>@erased.invalid``, "Erased person <id>".
+Erasure deletes what only serves the person (sign-in, sessions, tokens, team and staff
+places, drafts nobody else works on, invitations, comments, subscriptions, e-mails still to
+send) and keeps what the funder must keep (submitted applications, assessments, decisions,
+awards, the audit trail, data histories) pointing at the same user row, made anonymous:
+inactive, no usable password, ``erased-<id>@erased.invalid``, "Erased person <id>". Texts
+that are kept and name the person (audit summaries, e-mails to others, reasons, answers,
+notes in their teams and applications) name that pseudonym instead.
 """
 
 from __future__ import annotations
@@ -18,8 +22,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import reduce
-from operator import or_
 from typing import Any
 
 from allauth.account.models import EmailAddress
@@ -27,7 +29,7 @@ from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, Field, Max, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from sharedpurpose.api.models import ApiToken
@@ -43,13 +45,32 @@ from sharedpurpose.applications.models import (
 from sharedpurpose.applications.services.workflow import application_scope
 from sharedpurpose.core.audit import audit_record
 from sharedpurpose.core.models import AuditEvent
+from sharedpurpose.core.personal_data import (
+    YOUR_PART,
+    Erasure,
+    Holder,
+    Pseudonym,
+    addresses_q,
+    email_tasks_erase,
+    email_tasks_export,
+    personal_data_registry,
+    personal_text_rewrite,
+)
 from sharedpurpose.engagement.comments_selectors import comments_of_email
-from sharedpurpose.engagement.models import Comment, OutboxMessage, Subscriber
-from sharedpurpose.engagement.services.comments import my_comments_erase, my_comments_export
+from sharedpurpose.engagement.models import Comment, Subscriber
+from sharedpurpose.engagement.personal_data import commenter_erase, outbox_erase, outbox_export
+from sharedpurpose.engagement.services.comments import my_comments_export
 from sharedpurpose.engagement.services.subscriptions import subscriber_erase, subscriber_export
 from sharedpurpose.evidence.models import CaseStudy
 from sharedpurpose.improvement.access import team_scope
-from sharedpurpose.improvement.models import Side, TeamInvitation, TeamMembership
+from sharedpurpose.improvement.models import (
+    DataPoint,
+    DataPointChange,
+    Side,
+    TeamInvitation,
+    TeamMembership,
+)
+from sharedpurpose.programmes.models import Programme
 
 from .models import User
 
@@ -68,9 +89,69 @@ def _when(value: datetime | date | None) -> str | None:
     return value.isoformat() if value else None
 
 
-def _email_q(field: str, addresses: tuple[str, ...]) -> Q:
-    """Rows whose ``field`` is any of ``addresses``, whatever their case."""
-    return reduce(or_, (Q(**{f"{field}__iexact": a}) for a in addresses), Q(pk__in=[]))
+HOLDERS = (
+    Holder(
+        model="accounts.User",
+        fields=("email", "full_name", "first_name", "last_name", "password", "groups"),
+        erasure=Erasure.KEPT,
+        export="account",
+        reason=(
+            "The row stays so the records the funder keeps point at one person, now "
+            "anonymous: the pseudonym replaces the address and the name, the password "
+            "cannot be used, the roles go. The password hash is a secret, never exported."
+        ),
+    ),
+    Holder(
+        model="account.EmailAddress",
+        fields=("user", "email"),
+        erasure=Erasure.DELETED,
+        export="email_addresses",
+        reason="The addresses a person signs in with serve only them.",
+    ),
+    Holder(
+        model="account.EmailConfirmation",
+        fields=("email_address", "key"),
+        erasure=Erasure.DELETED,
+        reason=(
+            "A one-time secret e-mailed to confirm an address: never exported, deleted with "
+            "the address."
+        ),
+    ),
+    Holder(
+        model="sessions.Session",
+        fields=("session_data",),
+        erasure=Erasure.DELETED,
+        reason=(
+            "Opaque sign-in state with nothing in it for the person to read: not exported; "
+            "every session of theirs is ended."
+        ),
+    ),
+    Holder(
+        model="admin.LogEntry",
+        fields=("user",),
+        erasure=Erasure.KEPT,
+        export=YOUR_PART,
+        about=("content_type__model", "object_id"),
+        when="action_time",
+        rewrite=("object_repr", "change_message"),
+        reason=(
+            "The admin site's history of changes is an audit trail; an entry about the "
+            "person's own account names the pseudonym instead."
+        ),
+    ),
+)
+
+NOT_PERSONAL = {
+    "auth.Group.name": "a role's name",
+    "auth.Permission.name": "a permission's name",
+    "auth.Permission.codename": "a permission's code",
+}
+
+
+def _names(user: User) -> tuple[str, ...]:
+    """The names a person goes by on their account, as texts may have written them."""
+    spelled = (user.full_name, f"{user.first_name} {user.last_name}")
+    return tuple(sorted({" ".join(name.split()) for name in spelled} - {""}))
 
 
 def user_addresses(user: User) -> tuple[str, ...]:
@@ -110,6 +191,9 @@ class Holdings:
     api_tokens: list[ApiToken]
     comments: list[Comment]
     subscribers: list[Subscriber]
+    programmes_staffed: list[Programme]
+    #: E-mails to the person's addresses, sent or waiting, from the outbox and the task queue.
+    emails: int
     #: Lazy: the page counts them, the export lists them.
     audit_events: QuerySet[AuditEvent]
 
@@ -150,10 +234,10 @@ def personal_data_holdings(user: User) -> Holdings:
         application_memberships=memberships,
         answers_by_application=dict(answers),
         team_invitations=list(
-            TeamInvitation.objects.filter(_email_q("email", addresses)).select_related("team")
+            TeamInvitation.objects.filter(addresses_q("email", addresses)).select_related("team")
         ),
         application_invitations=list(
-            ApplicationInvitation.objects.filter(_email_q("email", addresses)).select_related(
+            ApplicationInvitation.objects.filter(addresses_q("email", addresses)).select_related(
                 "application"
             )
         ),
@@ -166,7 +250,9 @@ def personal_data_holdings(user: User) -> Holdings:
             ApiToken.objects.filter(user=user).prefetch_related("teams").order_by("created_at")
         ),
         comments=comments,
-        subscribers=list(Subscriber.objects.filter(_email_q("email", addresses))),
+        subscribers=list(Subscriber.objects.filter(addresses_q("email", addresses))),
+        programmes_staffed=list(user.staffed_programmes.order_by("name")),
+        emails=len(outbox_export(addresses=addresses)) + len(email_tasks_export(addresses)),
         audit_events=AuditEvent.objects.filter(actor=user).order_by("occurred_at", "pk"),
     )
 
@@ -205,6 +291,7 @@ def _applications_part(holdings: Holdings) -> list[dict[str, Any]]:
                     "question": a.question.label,
                     "value": a.value,
                     "file_name": a.file_name,
+                    "file_type": a.file_content_type,
                     "updated_at": _when(a.updated_at),
                 }
                 for a in holdings.answers_by_application.get(m.application_id, [])
@@ -248,6 +335,61 @@ def _assessments_part(holdings: Holdings) -> list[dict[str, Any]]:
         }
         for a in holdings.assignments
     ]
+
+
+def _data_entered_part(user: User) -> list[dict[str, Any]]:
+    """Per measure, how many values the person entered last and how many changes they made
+    (the changes themselves are the team's history, and can run to millions)."""
+    per_measure: dict[tuple[str, str], dict[str, Any]] = defaultdict(
+        lambda: {"values_you_entered_last": 0, "changes_you_made": 0}
+    )
+    points = (
+        DataPoint.objects.filter(updated_by=user)
+        .values_list("measure__team__name", "measure__name")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    for team, measure, count in points:
+        per_measure[(team, measure)]["values_you_entered_last"] = count
+    changes = (
+        DataPointChange.objects.filter(changed_by=user)
+        .values_list("measure__team__name", "measure__name")
+        .annotate(count=Count("pk"), first=Min("changed_at"), last=Max("changed_at"))
+        .order_by()
+    )
+    for team, measure, count, first, last in changes:
+        per_measure[(team, measure)].update(
+            changes_you_made=count, first_change_at=_when(first), last_change_at=_when(last)
+        )
+    return [
+        {"team": team, "measure": measure, **counts}
+        for (team, measure), counts in sorted(per_measure.items())
+    ]
+
+
+def _your_records_part(user: User) -> list[dict[str, Any]]:
+    """Records that name the person as the one who did something, from every registered
+    holder whose section is ``YOUR_PART``: what the record is, their part, about what, when."""
+    found: list[dict[str, Any]] = []
+    for holder in personal_data_registry().holders:
+        if holder.export != YOUR_PART:
+            continue
+        model = holder.model_class
+        columns = (*holder.about, holder.when) if holder.when else holder.about
+        for field_name in holder.user_fields:
+            field = model._meta.get_field(field_name)
+            part = str(field.verbose_name) if isinstance(field, Field) else field_name
+            for values in model._default_manager.filter(**{field_name: user}).values_list(*columns):
+                about = values[: len(holder.about)]
+                found.append(
+                    {
+                        "record": str(model._meta.verbose_name),
+                        "your_part": part,
+                        "about": ": ".join(str(v) for v in about if v not in (None, "")),
+                        "at": _when(values[-1]) if holder.when else None,
+                    }
+                )
+    return found
 
 
 def personal_data_export(user: User) -> dict[str, Any]:
@@ -299,10 +441,15 @@ def personal_data_export(user: User) -> dict[str, Any]:
         ],
         "comments": [my_comments_export(email=address) for address in holdings.addresses],
         "subscriptions": [subscriber_export(subscriber=s) for s in holdings.subscribers],
+        "programmes_you_staff": [{"programme": p.name} for p in holdings.programmes_staffed],
+        "data_you_entered": _data_entered_part(user),
+        "emails_to_you": outbox_export(addresses=holdings.addresses),
+        "account_emails_to_you": email_tasks_export(holdings.addresses),
         "changes_you_made": [
             {"action": e.action, "summary": e.summary, "at": _when(e.occurred_at)}
             for e in holdings.audit_events
         ],
+        YOUR_PART: _your_records_part(user),
     }
 
 
@@ -319,6 +466,8 @@ class ErasurePlan:
     email_addresses: int
     api_tokens: int
     teams_left: tuple[TeamMembership, ...]
+    #: Programmes whose staff they are on: they leave them.
+    programmes_left: tuple[Programme, ...]
     #: Drafts only this person works on: deleted with their answers and files.
     drafts_deleted: tuple[Application, ...]
     #: Their place in drafts others work on: removed, the drafts go on without them.
@@ -379,7 +528,7 @@ def personal_data_erasure_plan(user: User) -> ErasurePlan:
         for m in drafts_left
         if m.is_lead_applicant
     ]
-    pending = Q(accepted_at__isnull=True) & _email_q("email", addresses)
+    pending = Q(accepted_at__isnull=True) & addresses_q("email", addresses)
     return ErasurePlan(
         addresses=addresses,
         blockers=tuple(blockers),
@@ -388,12 +537,13 @@ def personal_data_erasure_plan(user: User) -> ErasurePlan:
         teams_left=tuple(
             TeamMembership.objects.filter(user=user).select_related("team").order_by("team__name")
         ),
+        programmes_left=tuple(user.staffed_programmes.order_by("name")),
         drafts_deleted=tuple(drafts.filter(~_others_on(user)).order_by("reference")),
         drafts_left=drafts_left,
         pending_invitations=TeamInvitation.objects.filter(pending).count()
         + ApplicationInvitation.objects.filter(pending).count(),
-        comments=Comment.objects.filter(_email_q("author_email", addresses)).count(),
-        subscriptions=Subscriber.objects.filter(_email_q("email", addresses)).count(),
+        comments=Comment.objects.filter(addresses_q("author_email", addresses)).count(),
+        subscriptions=Subscriber.objects.filter(addresses_q("email", addresses)).count(),
         applications_kept=tuple(
             Application.objects.filter(members__user=user)
             .exclude(state=ApplicationState.DRAFT)
@@ -456,7 +606,7 @@ def _drafts_leave(plan: ErasurePlan) -> None:
 def _invitations_erase(addresses: tuple[str, ...], replacement: str) -> None:
     """Pending invitations go; accepted ones are records of who joined, kept anonymous."""
     for model in (TeamInvitation, ApplicationInvitation):
-        invitations = model.objects.filter(_email_q("email", addresses))
+        invitations = model.objects.filter(addresses_q("email", addresses))
         invitations.filter(accepted_at__isnull=True).delete()
         invitations.update(email=replacement)
 
@@ -465,13 +615,20 @@ def _engagement_erase(addresses: tuple[str, ...]) -> None:
     """Comments, subscriptions and e-mails to the person's addresses, as the engagement app
     erases them for people without an account."""
     for address in addresses:
-        my_comments_erase(email=address)
-    for subscriber in Subscriber.objects.filter(_email_q("email", addresses)):
+        commenter_erase(email=address)
+    for subscriber in Subscriber.objects.filter(addresses_q("email", addresses)):
         subscriber_erase(subscriber=subscriber)
-    messages = OutboxMessage.objects.filter(_email_q("to_email", addresses))
-    messages.filter(status__in=[OutboxMessage.Status.QUEUED, OutboxMessage.Status.SENDING]).delete()
-    # Sent and failed e-mails stay for delivery counts, without the address or the words.
-    messages.update(to_email="", body_text="", body_html="", headers={})
+    outbox_erase(addresses=addresses)
+
+
+def _spaces(user: User) -> tuple[set[int], set[int]]:
+    """The teams and applications whose texts may name the person: those they are in, and
+    those they assess. Read before erasure removes their places."""
+    teams = set(TeamMembership.objects.filter(user=user).values_list("team", flat=True))
+    applications = set(
+        ApplicationMember.objects.filter(user=user).values_list("application", flat=True)
+    ) | set(AssessorAssignment.objects.filter(assessor=user).values_list("application", flat=True))
+    return teams, applications
 
 
 def _sessions_delete(user: User) -> int:
@@ -517,14 +674,24 @@ def personal_data_erase(user: User, *, password: str) -> ErasurePlan:
             raise ValidationError(
                 {"password": "Enter your password correctly: it is the one you sign in with"}
             )
+        teams, applications = _spaces(user)
+        pseudonym = Pseudonym(
+            names=_names(user),
+            addresses=plan.addresses,
+            name=erased_name(user.pk),
+            email=erased_email(user.pk),
+        )
         ApiToken.objects.filter(user=user).delete()
         _teams_leave(plan, user)
+        user.staffed_programmes.clear()
         _drafts_delete(plan)
         _drafts_leave(plan)
         _invitations_erase(plan.addresses, erased_email(user.pk))
         _engagement_erase(plan.addresses)
+        email_tasks_erase(plan.addresses)
         EmailAddress.objects.filter(user=user).delete()
         sessions = _sessions_delete(user)
+        texts = personal_text_rewrite(pseudonym, teams=teams, applications=applications)
         _pseudonymise(user)
         audit_record(
             actor=None,
@@ -534,6 +701,7 @@ def personal_data_erase(user: User, *, password: str) -> ErasurePlan:
             summary=f"Erased the account of user {user.pk} at their request",
             changes={
                 "team_memberships": [len(plan.teams_left), 0],
+                "programme_staff_places": [len(plan.programmes_left), 0],
                 "draft_applications_deleted": [len(plan.drafts_deleted), 0],
                 "draft_applications_left": [len(plan.drafts_left), 0],
                 "api_tokens": [plan.api_tokens, 0],
@@ -541,6 +709,7 @@ def personal_data_erase(user: User, *, password: str) -> ErasurePlan:
                 "comments": [plan.comments, 0],
                 "subscriptions": [plan.subscriptions, 0],
                 "sessions": [sessions, 0],
+                "texts_naming_them": [texts, 0],
             },
         )
     return plan

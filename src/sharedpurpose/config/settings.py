@@ -283,5 +283,11 @@ SHAREDPURPOSE_OUTBOX_CLAIM_TIMEOUT = timedelta(
     seconds=env.int("OUTBOX_CLAIM_TIMEOUT", default=30 * 60)
 )
 
+# Retention (README, "Personal data"): a stay-informed sign-up's confirmation link works this
+# many days, and the sign-up is deleted unconfirmed after it; an account whose address was
+# never verified, with nothing else attached, is deleted this many days after sign-up.
+SHAREDPURPOSE_SUBSCRIBE_CONFIRM_DAYS = env.int("SUBSCRIBE_CONFIRM_DAYS", default=7)
+SHAREDPURPOSE_UNVERIFIED_ACCOUNT_DAYS = env.int("UNVERIFIED_ACCOUNT_DAYS", default=30)
+
 SHAREDPURPOSE_SITE_NAME = "Shared Purpose"
 SHAREDPURPOSE_FUNDER_NAME = env.str("FUNDER_NAME", default="The Improvement Foundation")

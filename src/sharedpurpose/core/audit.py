@@ -25,16 +25,17 @@ def audit_record(
     *,
     actor: User | None,
     action: str,
-    obj: models.Model,
+    obj: models.Model | None,
     scope: str,
     summary: str,
     changes: dict[str, list[Any]] | None = None,
 ) -> AuditEvent:
+    """Record a change; ``obj`` is ``None`` for a change to many rows at once (a clean-up)."""
     return AuditEvent.objects.create(
         actor=actor,
         action=action,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None else "",
         scope=scope,
         summary=summary[:300],
         changes=changes or {},

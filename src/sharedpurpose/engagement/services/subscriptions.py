@@ -1,9 +1,10 @@
 """Stay informed: sign-up with double opt-in, confirmation, preferences, export, erasure.
 
 Links in e-mails carry signed tokens. The confirmation link expires after
-``CONFIRM_MAX_AGE``; the unsubscribe and preference links do not expire, because old e-mails
-must keep working (RFC 8058 one-click unsubscribe), and they carry only the subscriber's id
-signed with a purpose-specific salt.
+``confirm_max_age()`` (``SHAREDPURPOSE_SUBSCRIBE_CONFIRM_DAYS``), and a sign-up not confirmed
+by then is deleted (``subscribers_expire``, run daily by retention). The unsubscribe and
+preference links do not expire, because old e-mails must keep working (RFC 8058 one-click
+unsubscribe), and they carry only the subscriber's id signed with a purpose-specific salt.
 
 Erasure deletes the subscriber and their queued messages (never to be sent). Sent and failed
 messages stay for the round's delivery counts, stripped of the address, the bodies and the
@@ -41,8 +42,6 @@ CONSENT_TEXT = (
     "time from the link in every e-mail."
 )
 
-#: How long a confirmation link works, and how long an unconfirmed sign-up is kept.
-CONFIRM_MAX_AGE = timedelta(days=7)
 #: Sign-ups allowed per hour from one IP address and for one e-mail address.
 RATE_PER_IP = 10
 RATE_PER_EMAIL = 3
@@ -64,7 +63,12 @@ class LinkInvalid(Exception):
 
 
 class LinkExpired(Exception):
-    """A confirmation link older than ``CONFIRM_MAX_AGE``."""
+    """A confirmation link older than ``confirm_max_age()``."""
+
+
+def confirm_max_age() -> timedelta:
+    """How long a confirmation link works, and so how long an unconfirmed sign-up is kept."""
+    return timedelta(days=settings.SHAREDPURPOSE_SUBSCRIBE_CONFIRM_DAYS)
 
 
 def _absolute(path: str) -> str:
@@ -237,7 +241,7 @@ def _confirmation_enqueue(subscriber: Subscriber, now: datetime) -> None:
         "confirm_url": _absolute(
             reverse("engagement:subscribe_confirm", kwargs={"token": confirm_token(subscriber.pk)})
         ),
-        "expires_days": CONFIRM_MAX_AGE.days,
+        "expires_days": confirm_max_age().days,
     }
     outbox_enqueue(
         dedupe_key=f"confirm:{subscriber.pk}:{now.timestamp():.6f}",
@@ -254,7 +258,7 @@ def subscriber_for_confirm_token(token: str) -> Subscriber:
     """The sign-up a confirmation link is for; raises LinkExpired or LinkInvalid."""
     signer = signing.TimestampSigner(salt=_CONFIRM_SALT)
     try:
-        subscriber_id = int(signer.unsign(token, max_age=CONFIRM_MAX_AGE))
+        subscriber_id = int(signer.unsign(token, max_age=confirm_max_age()))
     except signing.SignatureExpired as error:
         raise LinkExpired from error
     except (signing.BadSignature, ValueError) as error:
@@ -354,10 +358,11 @@ def subscriber_erase(*, subscriber: Subscriber) -> None:
 
 
 def subscribers_expire(*, now: datetime | None = None) -> int:
-    """Delete sign-ups never confirmed within ``CONFIRM_MAX_AGE``; return how many."""
+    """Delete sign-ups whose confirmation link expired unused, with the e-mails to them;
+    return how many."""
     now = now or timezone.now()
     stale = Subscriber.objects.filter(
-        confirmed_at__isnull=True, consented_at__lt=now - CONFIRM_MAX_AGE
+        confirmed_at__isnull=True, consented_at__lt=now - confirm_max_age()
     )
     OutboxMessage.objects.filter(subscriber__in=stale).delete()
     _, per_model = stale.delete()
