@@ -149,9 +149,12 @@ def _content_matches(file_type: FileType, head: bytes, file: IO[bytes]) -> bool:
     # CSV: text, not a binary or markup file in disguise.
     try:
         text = head.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # The head may end inside a multi-byte character.
-        text = head[:-3].decode("utf-8-sig", errors="strict") if len(head) > 3 else ""
+    except UnicodeDecodeError as exc:
+        # The head may end inside a multi-byte character; bytes that are not UTF-8 before
+        # that are not text.
+        if exc.start < len(head) - 3:
+            return False
+        text = head[: exc.start].decode("utf-8-sig")
     return "\x00" not in text and not text.lstrip().startswith("<")
 
 

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import IO, Any, NamedTuple
 
 # What a column may hold; "" means the column is ignored.
@@ -128,7 +128,8 @@ class ParsedRow(NamedTuple):
     denominator: float | None
 
 
-Cell = str | float | int | date | datetime | None
+# Excel cells may also hold times of day and durations.
+Cell = str | float | int | date | datetime | time | timedelta | None
 
 
 @dataclass
@@ -213,24 +214,29 @@ def _sniff_delimiter(sample: str) -> str:
 
 @contextmanager
 def _xlsx_open(stream: IO[bytes]) -> Iterator[Table]:
-    from zipfile import BadZipFile
-
     from openpyxl import load_workbook
 
+    unreadable = "The file is not an Excel workbook that can be read; save it as .xlsx"
+    workbook = None
+    # A damaged workbook fails deep inside zipfile, zlib or the XML parser, each its own way.
     try:
         workbook = load_workbook(stream, read_only=True, data_only=True)
-    except (BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ImportFileError(
-            "The file is not an Excel workbook that can be read; save it as .xlsx"
-        ) from exc
-    try:
         sheet: Any = workbook.worksheets[0]
+    except Exception as exc:
+        if workbook is not None:
+            workbook.close()
+        raise ImportFileError(unreadable) from exc
+    try:
         # Saved dimensions are often wrong; read what the sheet really holds.
         sheet.reset_dimensions()
 
         def rows() -> Iterator[tuple[int, list[Cell]]]:
-            for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-                yield line, list(values)
+            # Read-only sheets are parsed as they are read: damage may show on any row.
+            try:
+                for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+                    yield line, list(values)
+            except Exception as exc:
+                raise ImportFileError(unreadable) from exc
 
         header_line, header = _find_header(rows())
         yield Table(header=header, header_line=header_line, rows=rows)
@@ -416,6 +422,8 @@ def parse_number(cell: Cell, *, percent: bool = False) -> float | None:
         number = float(cell)
     elif isinstance(cell, date):
         raise ValueError(f"'{cell.isoformat()}' is a date, not a number")
+    elif not isinstance(cell, str):
+        raise ValueError(f"'{_text(cell)}' is not a number")
     else:
         text = cell.strip().replace("\u00a0", "").replace(" ", "")
         if not text:

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from sharedpurpose.core.forms import ModelMultipleChoiceField
 from sharedpurpose.programmes.models import Programme
 
 INTEREST_ALL = "all"
@@ -20,7 +21,7 @@ class InterestsForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Choose all programmes or the ones you want"},
     )
-    programmes = forms.ModelMultipleChoiceField(
+    programmes = ModelMultipleChoiceField(
         label="Programmes",
         queryset=Programme.objects.none(),
         required=False,

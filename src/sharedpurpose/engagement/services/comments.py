@@ -348,7 +348,7 @@ def comments_lock(
 def comment_settings_update(*, actor: User, moderation: str) -> EngagementSettings:
     if moderation not in EngagementSettings.Moderation.values:
         raise ValidationError({"comment_moderation": "Choose pre-moderated or post-moderated."})
-    row = engagement_settings_get()
+    row, _ = EngagementSettings.objects.get_or_create(pk=1)
     if row.comment_moderation == moderation:
         return row
     before = {"comment_moderation": row.comment_moderation}

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from sharedpurpose.core.forms import ModelMultipleChoiceField
 from sharedpurpose.improvement.models import CorporateService, Measure, Team
 
 from ..models import CaseStudy, Intervention, OutcomeArea
@@ -86,14 +87,14 @@ class CaseStudyForm(forms.Form):
         required=False,
         help_text="One clinical service, specialty or ward a line.",
     )
-    interventions = forms.ModelMultipleChoiceField(
+    interventions = ModelMultipleChoiceField(
         queryset=Intervention.objects.none(),
         label="Interventions",
         required=False,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"invalid_choice": "Choose interventions from the catalogue"},
     )
-    measures = forms.ModelMultipleChoiceField(
+    measures = ModelMultipleChoiceField(
         queryset=Measure.objects.none(),
         label="Measures whose charts appear",
         required=False,

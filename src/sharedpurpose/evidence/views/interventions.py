@@ -104,7 +104,9 @@ def programme_export(request: HttpRequest, programme_slug: str, fmt: str) -> Htt
     records = [selectors.export_record(row) for row in selectors.programme_evidence_rows(programme)]
     if fmt == "csv":
         response = HttpResponse(content_type="text/csv; charset=utf-8")
-        writer = csv.writer(response, lineterminator="\n")
+        # CSV's own line ends (CRLF): the writer then quotes any cell holding a carriage
+        # return, which a spreadsheet would otherwise read as the start of a new row.
+        writer = csv.writer(response)
         writer.writerow(selectors.EXPORT_FIELDS)
         for record in records:
             writer.writerow([_csv_cell(f, record[f]) for f in selectors.EXPORT_FIELDS])

@@ -7,6 +7,8 @@ from typing import Any
 
 from django import forms
 
+from sharedpurpose.core.forms import ModelMultipleChoiceField
+
 from ..models import DriverNode, Goal, Measure, PdsaCycle, Side, Team
 from ..services.pdsa import PdsaValues
 
@@ -95,7 +97,7 @@ class PdsaForm(forms.Form):
         widget=_DATE,
         error_messages={"invalid": "Enter the end date as a real date"},
     )
-    measures = forms.ModelMultipleChoiceField(
+    measures = ModelMultipleChoiceField(
         queryset=Measure.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple,

@@ -102,8 +102,14 @@ def data_import_upload(
     data_import.mapping = {
         "fields": imports.mapping_suggest(header, measure_names=[measure.name] if measure else [])
     }
-    data_import.save()
-    _check_and_store(data_import)
+    try:
+        with transaction.atomic():
+            data_import.save()
+            _check_and_store(data_import)
+    except ValidationError:
+        # Damage past the header shows only now: keep neither the import nor its file.
+        data_import.file.delete(save=False)
+        raise
     audit_record(
         actor=actor,
         action="data_import.upload",
@@ -271,6 +277,9 @@ def _table(data_import: DataImport) -> Iterator[Table]:
     try:
         with imports.table_open(stream, kind) as table:
             yield table
+    except ImportFileError as exc:
+        # Rows are read as the file streams; a file damaged past its header fails here.
+        raise ValidationError(str(exc)) from exc
     finally:
         data_import.file.close()
 
