@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sharedpurpose.core.personal_data import YOUR_PART, Erasure, Holder
+from sharedpurpose.core.personal_data import YOUR_PART, Erasure, Holder, invitation_holders
 
 _FUNDERS_RECORD = (
     "The funder must keep a complete record of how money was applied for, assessed and "
@@ -33,33 +33,8 @@ HOLDERS = (
             "past draft is part of the funder's record and stays."
         ),
     ),
-    Holder(
-        model="applications.ApplicationInvitation",
-        fields=("email",),
-        erasure=Erasure.PARTLY,
-        export="invitations_to_your_address",
-        reason=(
-            "A pending invitation serves only the person and is deleted; an accepted one "
-            "records who joined, and its address becomes the pseudonym."
-        ),
-    ),
-    Holder(
-        model="applications.ApplicationInvitation",
-        fields=("invited_by",),
-        erasure=Erasure.KEPT,
-        export=YOUR_PART,
-        about=("application__reference",),
-        when="created_at",
-        reason=_FUNDERS_RECORD,
-    ),
-    Holder(
-        model="applications.ApplicationInvitation",
-        fields=("accepted_by",),
-        erasure=Erasure.KEPT,
-        export=YOUR_PART,
-        about=("application__reference",),
-        when="accepted_at",
-        reason=_FUNDERS_RECORD,
+    *invitation_holders(
+        "applications.ApplicationInvitation", about="application__reference", reason=_FUNDERS_RECORD
     ),
     Holder(
         model="applications.Answer",

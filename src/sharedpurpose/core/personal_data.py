@@ -292,6 +292,40 @@ def email_tasks_erase(addresses: Collection[str]) -> int:
     return changed
 
 
+def invitation_holders(model: str, *, about: str, reason: str) -> tuple[Holder, ...]:
+    """What an invitation holds: the invited address, who invited and who accepted."""
+    return (
+        Holder(
+            model=model,
+            fields=("email",),
+            erasure=Erasure.PARTLY,
+            export="invitations_to_your_address",
+            reason=(
+                "A pending invitation serves only the person and is deleted; an accepted one "
+                "records who joined, and its address becomes the pseudonym."
+            ),
+        ),
+        Holder(
+            model=model,
+            fields=("invited_by",),
+            erasure=Erasure.KEPT,
+            export=YOUR_PART,
+            about=(about,),
+            when="created_at",
+            reason=reason,
+        ),
+        Holder(
+            model=model,
+            fields=("accepted_by",),
+            erasure=Erasure.KEPT,
+            export=YOUR_PART,
+            about=(about,),
+            when="accepted_at",
+            reason=reason,
+        ),
+    )
+
+
 HOLDERS = (
     Holder(
         model="core.AuditEvent",

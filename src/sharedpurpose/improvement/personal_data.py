@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sharedpurpose.core.personal_data import YOUR_PART, Erasure, Holder
+from sharedpurpose.core.personal_data import YOUR_PART, Erasure, Holder, invitation_holders
 
 _TEAM_HISTORY = (
     "Teams need a complete history of their work and data; who did it stays pointing at the "
@@ -17,34 +17,7 @@ HOLDERS = (
         export="team_memberships",
         reason="A place in a team gives access and serves only the person; leaving is audited.",
     ),
-    Holder(
-        model="improvement.TeamInvitation",
-        fields=("email",),
-        erasure=Erasure.PARTLY,
-        export="invitations_to_your_address",
-        reason=(
-            "A pending invitation serves only the person and is deleted; an accepted one "
-            "records who joined, and its address becomes the pseudonym."
-        ),
-    ),
-    Holder(
-        model="improvement.TeamInvitation",
-        fields=("invited_by",),
-        erasure=Erasure.KEPT,
-        export=YOUR_PART,
-        about=("team__name",),
-        when="created_at",
-        reason=_TEAM_HISTORY,
-    ),
-    Holder(
-        model="improvement.TeamInvitation",
-        fields=("accepted_by",),
-        erasure=Erasure.KEPT,
-        export=YOUR_PART,
-        about=("team__name",),
-        when="accepted_at",
-        reason=_TEAM_HISTORY,
-    ),
+    *invitation_holders("improvement.TeamInvitation", about="team__name", reason=_TEAM_HISTORY),
     Holder(
         model="improvement.Goal",
         fields=("corporate_owner", "clinical_owner"),
