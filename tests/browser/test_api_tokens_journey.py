@@ -126,10 +126,12 @@ def test_the_api_docs_render_under_the_strict_csp(live_server: object, page: Pag
     assert any(p.strip().endswith("/api/v1/teams") for p in paths), paths
     assert any(p.strip().endswith("/api/v1/points/bulk") for p in paths), paths
     expect(page.get_by_role("heading", name="Shared Purpose API")).to_be_visible()
+    assert_accessible(page)
     # and an operation opens to show its parameters and its problem responses
     page.locator(".opblock-summary-path", has_text="/api/v1/teams").first.click()
     expect(page.get_by_role("button", name="Try it out")).to_be_visible()
     expect(page.locator(".opblock-body").first).to_contain_text("application/problem+json")
+    assert_accessible(page)
     # with no Content Security Policy violation reported by the browser
     violations: Any = page.evaluate("window.__cspViolations")
     assert violations == [], violations

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.throttling import AuthRateThrottle
 
 from .auth import SIGNED_IN
@@ -66,6 +66,8 @@ api = SharedPurposeApi(
     urls_namespace="api",
     openapi_url="/openapi.json",
     docs_url="/docs",
+    # Without deep links, an operation's path is not a link nested inside its toggle button.
+    docs=Swagger(settings={"deepLinking": False}),
     # Secure by default: an operation that does not name who may call it needs a token or a
     # signed-in session. (It also makes the docs page send the CSRF token with "Try it out".)
     auth=SIGNED_IN,
