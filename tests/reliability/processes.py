@@ -180,14 +180,15 @@ def session_cookies(user: Any) -> dict[str, str]:
 
 
 def other_database_sessions() -> int:
-    """PostgreSQL sessions on the test database besides the test's own (0 on SQLite, where a
-    dead process holds no lock)."""
+    """PostgreSQL sessions on the test database, besides the test's own, that are running a
+    statement or hold a transaction open (0 on SQLite, where a dead process holds no lock).
+    Idle connections hold nothing, so they do not count."""
     if connection.vendor != "postgresql":
         return 0
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid()"
+            "AND pid <> pg_backend_pid() AND (state <> 'idle' OR xact_start IS NOT NULL)"
         )
         row = cursor.fetchone()
     return int(row[0]) if row else 0

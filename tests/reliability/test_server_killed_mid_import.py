@@ -132,7 +132,7 @@ def test_a_server_killed_mid_commit_stores_nothing_and_the_upload_commits_after_
 
     wait_until(
         lambda: other_database_sessions() == 0,
-        timeout=60,
+        timeout=120,
         what="the database to end the killed server's sessions",
     )
     assert DataPoint.objects.count() == stored_before
