@@ -23,6 +23,7 @@ from sharedpurpose.applications.models import (
     Question,
     QuestionKind,
 )
+from sharedpurpose.applications.views import answers as section_views
 from tests.factories import UserFactory
 
 from .factories import (
@@ -294,6 +295,38 @@ def test_two_people_changing_different_answers_of_one_section_are_both_saved(
 
     assert response.status_code == 302
     assert _stored(application) == {summary.pk: "Second draft", partners.pk: "Eastfield"}
+
+
+def test_an_answer_saved_while_the_page_is_being_built_is_never_blanked_by_it(
+    application: Application,
+    section: FormSection,
+    summary: Question,
+    partners: Question,
+    lead: User,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    collaborator = CollaboratorFactory.create(application=application).user
+    built = section_views.SectionAnswersForm
+
+    def form_then_someone_saves(*args: Any, **kwargs: Any) -> Any:
+        form = built(*args, **kwargs)
+        if not form.is_bound and not Answer.objects.filter(question=summary).exists():
+            # The collaborator's save lands after the lead's page read the answers.
+            Answer.objects.create(
+                application=application, question=summary, value="Theirs", updated_by=collaborator
+            )
+        return form
+
+    monkeypatch.setattr(section_views, "SectionAnswersForm", form_then_someone_saves)
+    url = _section_url(application, section)
+    lead_page = Form(_client(lead), url)
+    monkeypatch.setattr(section_views, "SectionAnswersForm", built)
+
+    # The lead's page shows the summary empty; they fill in only the partners.
+    response = lead_page.post({_field(summary): "", _field(partners): "Eastfield"})
+
+    assert response.status_code == 302
+    assert _stored(application) == {summary.pk: "Theirs", partners.pk: "Eastfield"}
 
 
 def test_autosave_answers_with_a_status_and_new_bases_and_saves(

@@ -388,8 +388,10 @@ def _section_render(
     capabilities: frozenset[AppCapability],
     form: SectionAnswersForm,
     conflicts: dict[int, AnswerConflict] | None = None,
+    answers: dict[int, Answer] | None = None,
 ) -> HttpResponse:
-    answers = services.section_answers(application, form.questions)
+    if answers is None:
+        answers = services.section_answers(application, form.questions)
     page = SectionPage(
         application=application,
         section=section,
@@ -428,7 +430,9 @@ def section(request: HttpRequest, reference: str, section_id: int) -> HttpRespon
     if request.method != "POST":
         answers = services.section_answers(application, questions)
         form = SectionAnswersForm(questions=questions, answers=answers)
-        return _section_render(request, application, section, capabilities, form)
+        # The values shown and the bases they carry must come from one read: a base newer
+        # than the value shown would let an untouched field save over someone's answer.
+        return _section_render(request, application, section, capabilities, form, answers=answers)
 
     form = SectionAnswersForm(
         request.POST,
