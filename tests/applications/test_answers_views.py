@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from sharedpurpose.accounts.models import User
 from sharedpurpose.accounts.roles import SiteRole, user_role_grant
+from sharedpurpose.applications.forms.answers import SectionAnswersForm
 from sharedpurpose.applications.models import (
     Answer,
     Application,
@@ -23,7 +24,6 @@ from sharedpurpose.applications.models import (
     Question,
     QuestionKind,
 )
-from sharedpurpose.applications.views import answers as section_views
 from tests.factories import UserFactory
 
 from .factories import (
@@ -37,6 +37,8 @@ from .factories import (
 
 pytestmark = pytest.mark.django_db
 
+#: The form class as the section view finds it.
+SECTION_FORM = "sharedpurpose.applications.views.answers.SectionAnswersForm"
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
 
 
@@ -306,7 +308,7 @@ def test_an_answer_saved_while_the_page_is_being_built_is_never_blanked_by_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     collaborator = CollaboratorFactory.create(application=application).user
-    built = section_views.SectionAnswersForm
+    built = SectionAnswersForm
 
     def form_then_someone_saves(*args: Any, **kwargs: Any) -> Any:
         form = built(*args, **kwargs)
@@ -317,10 +319,10 @@ def test_an_answer_saved_while_the_page_is_being_built_is_never_blanked_by_it(
             )
         return form
 
-    monkeypatch.setattr(section_views, "SectionAnswersForm", form_then_someone_saves)
+    monkeypatch.setattr(SECTION_FORM, form_then_someone_saves)
     url = _section_url(application, section)
     lead_page = Form(_client(lead), url)
-    monkeypatch.setattr(section_views, "SectionAnswersForm", built)
+    monkeypatch.setattr(SECTION_FORM, built)
 
     # The lead's page shows the summary empty; they fill in only the partners.
     response = lead_page.post({_field(summary): "", _field(partners): "Eastfield"})
