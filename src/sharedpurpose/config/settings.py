@@ -282,6 +282,9 @@ NINJA_NUM_PROXIES = env.int("TRUSTED_PROXIES", default=0)
 SHAREDPURPOSE_OUTBOX_CLAIM_TIMEOUT = timedelta(
     seconds=env.int("OUTBOX_CLAIM_TIMEOUT", default=30 * 60)
 )
+#: Subscribers written to the outbox per transaction when applications open: smaller chunks
+#: hold the database's write lock for less time, larger ones finish sooner.
+SHAREDPURPOSE_OUTBOX_FANOUT_CHUNK = env.int("OUTBOX_FANOUT_CHUNK", default=2000)
 
 # Retention (README, "Personal data"): a stay-informed sign-up's confirmation link works this
 # many days, and the sign-up is deleted unconfirmed after it; an account whose address was

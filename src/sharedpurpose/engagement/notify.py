@@ -31,7 +31,6 @@ from .services.subscriptions import (
     SubscriberLinks,
 )
 
-FANOUT_CHUNK = 2000
 KIND_ROUND_OPEN = "round_open"
 
 
@@ -57,9 +56,10 @@ def round_open_recipients(round_: Round) -> QuerySet[Subscriber]:
     ).filter(Q(all_programmes=True) | Q(pk__in=chosen))
 
 
-def round_open_fanout_run(*, round_id: int, chunk_size: int = FANOUT_CHUNK) -> int:
-    """Write one outbox row per recipient (skipping those already written); return how many
-    rows this run added."""
+def round_open_fanout_run(*, round_id: int, chunk_size: int | None = None) -> int:
+    """Write one outbox row per recipient (skipping those already written), ``chunk_size``
+    rows per transaction; return how many rows this run added."""
+    chunk_size = chunk_size or settings.SHAREDPURPOSE_OUTBOX_FANOUT_CHUNK
     round_ = Round.objects.select_related("programme").filter(pk=round_id).first()
     if round_ is None or round_.state != RoundState.OPEN:
         # Closed again (or deleted) before the fan-out ran: nothing to announce.
