@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +36,9 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 #: Impacts that fail every journey; `assert_accessible` fails on any impact.
 FAILING_IMPACTS = ["serious", "critical"]
 REPORT_BINDING = "__spPageCheckReport"
+#: A navigation held longer than this waiting for a page's check is reported: it means the
+#: check never ended, and the test will have timed out waiting for the next page.
+HELD_TOO_LONG_SECONDS = 10
 #: Targets listed per violation before the rest are counted.
 TARGETS_SHOWN = 5
 
@@ -186,6 +190,8 @@ class PageChecks:
     checking: dict[Page, tuple[str, str]] = field(default_factory=dict)
     #: Navigations away from a page, held until its document's checks are reported.
     held: dict[Page, list[Route]] = field(default_factory=dict)
+    #: When the first of those navigations was held.
+    held_since: dict[Page, float] = field(default_factory=dict)
     received: set[tuple[str, int]] = field(default_factory=set)
     #: Documents whose first check has been reported (later ones follow htmx swaps).
     checked: set[str] = field(default_factory=set)
@@ -283,6 +289,7 @@ class PageChecks:
         elif kind == "idle":
             if current is not None and current[0] == document:
                 del self.checking[page]
+                self.held_since.pop(page, None)
                 for route in self.held.pop(page, []):
                     route.fallback()
         else:
@@ -301,6 +308,7 @@ class PageChecks:
             and frame.page in self.checking
         ):
             self.held.setdefault(frame.page, []).append(route)
+            self.held_since.setdefault(frame.page, time.monotonic())
         else:
             route.fallback()
 
@@ -362,6 +370,16 @@ def page_checks(browser: Browser, monkeypatch: pytest.MonkeyPatch) -> Iterator[P
     for context in checks.contexts:
         if context not in checks.closed:
             context.close()
+    for page, since in checks.held_since.items():
+        if checks.held.get(page) and time.monotonic() - since > HELD_TOO_LONG_SECONDS:
+            checks.findings.append(
+                {
+                    "kind": "error",
+                    "url": page.url,
+                    "message": "a navigation away from this page was still waiting for its "
+                    "check, which never reported",
+                }
+            )
     report = checks.report()
     if report:
         pytest.fail(

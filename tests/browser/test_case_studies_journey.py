@@ -38,6 +38,7 @@ def test_the_public_search_the_library_and_read_a_case_study_with_its_charts(
 
     # When a member of the public opens the library from the header
     page.goto(base + "/")
+    assert_accessible(page)  # once the header's scripts have laid out its links
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Case studies").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Case studies")
     expect(page.get_by_role("heading", name="3 case studies found")).to_be_visible()

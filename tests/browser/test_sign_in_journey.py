@@ -33,6 +33,8 @@ def test_team_member_signs_in_and_reaches_the_shared_purpose_round(
     # Then they are signed in and can reach the Shared Purpose round page
     account = page.get_by_role("navigation", name="Account")
     expect(account).to_contain_text("Signed in as Grace Lindqvist")
+    # Checked once its scripts have laid out the header, whose links they may move.
+    assert_accessible(page)
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Programmes").click()
     page.get_by_role("link", name="Round 3: Shared Purpose").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Shared Purpose")
