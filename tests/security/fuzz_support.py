@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -24,7 +25,7 @@ from django.apps import apps
 from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import caches
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import (
     NoReverseMatch,
@@ -590,12 +591,12 @@ def forms_found(world: World, roles: Iterable[str] = ROLES) -> list[FoundForm]:
 DERIVED_MODELS = ("improvement.MeasureChart",)
 
 
-def database_fingerprint() -> dict[str, str]:
-    """A digest of every row of every table, by model label."""
+def database_fingerprint(tables: Collection[str] | None = None) -> dict[str, str]:
+    """A digest of every row of every table, or of ``tables`` only, by model label."""
     digests: dict[str, str] = {}
     for model in apps.get_models(include_auto_created=True):
         label = model._meta.label
-        if label in DERIVED_MODELS:
+        if label in DERIVED_MODELS or (tables is not None and model._meta.db_table not in tables):
             continue
         rows = model._default_manager.order_by("pk").values_list()
         digest = hashlib.sha256()
@@ -606,7 +607,43 @@ def database_fingerprint() -> dict[str, str]:
 
 
 def fingerprint_changes(before: dict[str, str], after: dict[str, str]) -> list[str]:
-    return sorted(label for label in before if before[label] != after.get(label))
+    """The models whose rows differ, of those ``after`` covers."""
+    return sorted(label for label in after if before.get(label) != after[label])
+
+
+#: Statements that never change a table's rows.
+_READS = frozenset({"SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK", "BEGIN", "COMMIT", "SET", "SHOW"})
+_WRITE_TARGET = re.compile(r'\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)', re.IGNORECASE)
+
+
+@dataclass
+class Writes:
+    """The tables statements wrote to, told from their text."""
+
+    tables: set[str] = field(default_factory=set)
+    #: A statement whose effect cannot be told from its text ran (a CTE, a COPY, DDL).
+    unknown: bool = False
+
+    def record(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        target = _WRITE_TARGET.match(sql)
+        if target:
+            self.tables.add(target.group(1))
+        elif (sql.split(None, 1) or [""])[0].upper() not in _READS:
+            self.unknown = True
+        return execute(sql, params, many, context)
+
+    @property
+    def to_compare(self) -> set[str] | None:
+        """The tables that may have changed; None for all of them."""
+        return None if self.unknown else self.tables
+
+
+@contextmanager
+def writes_recorded() -> Iterator[Writes]:
+    """The writes of the statements the block runs."""
+    writes = Writes()
+    with connection.execute_wrapper(writes.record):
+        yield writes
 
 
 # Awkward input ------------------------------------------------------------------------------
