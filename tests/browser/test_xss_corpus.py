@@ -263,6 +263,11 @@ def demo_people() -> dict[str, User]:
     }
 
 
+def team_led_by(lead: User) -> Team:
+    """The team ``lead`` leads (the demo's team member leads one)."""
+    return Team.objects.get(memberships__user=lead, memberships__role=TeamMembership.Role.LEAD)
+
+
 # The harness --------------------------------------------------------------------------------
 
 
@@ -366,7 +371,7 @@ def test_the_workspace_shows_payloads_as_text_in_pages_and_charts(
     people = demo_people()
     base = str(live_server)
     lead = people["team"]
-    team = Team.objects.get(memberships__user=lead, memberships__role=TeamMembership.Role.LEAD)
+    team = team_led_by(lead)
     client = signed_in(lead)
     workspace = f"/teams/{team.slug}"
 
@@ -497,7 +502,7 @@ def test_case_studies_and_interventions_show_payloads_as_text(
     people = demo_people()
     base = str(live_server)
     lead, staff = people["team"], people["staff"]
-    team = Team.objects.get(memberships__user=lead, memberships__role=TeamMembership.Role.LEAD)
+    team = team_led_by(lead)
     client = signed_in(lead)
     team_path = f"/teams/{team.slug}"
     goal = team.goals.order_by("pk").first()
@@ -857,7 +862,7 @@ def test_names_tokens_and_api_sign_ups_show_payloads_as_text(
     watch.assert_clean("the confirmation e-mail", literal=[TEXTS[2]])
     # And staff see the names of the people on a team as text
     lead = people["team"]
-    team = Team.objects.get(memberships__user=lead, memberships__role=TeamMembership.Role.LEAD)
+    team = team_led_by(lead)
     MembershipFactory.create(team=team, user=person)
     sign_in_as(page, base, lead)
     watch.check(base + f"/teams/{team.slug}/members/", literal=[TEXTS[0]])
@@ -873,7 +878,7 @@ def test_an_imported_file_and_its_report_show_payloads_as_text(
     people = demo_people()
     base = str(live_server)
     lead = people["team"]
-    team = Team.objects.get(memberships__user=lead, memberships__role=TeamMembership.Role.LEAD)
+    team = team_led_by(lead)
     measure = team.measures.order_by("pk").first()
     assert measure is not None
     # When the lead uploads a CSV file named with a payload, whose header names columns with
